@@ -1,0 +1,1 @@
+"""Roster: a self-hosted course-membership service speaking the Nexudus API."""

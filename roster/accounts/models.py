@@ -1,0 +1,69 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser):
+    """A login, identified by its email address.
+
+    A full administrator holds every role in every business. Any other
+    administrator holds the roles listed in `roles` and sees only the records
+    of the businesses in `businesses`; with none, it sees no records at all.
+    """
+
+    email = models.EmailField(max_length=254, unique=True)
+    full_admin = models.BooleanField(default=False)
+    roles = models.JSONField(default=list, blank=True)
+    businesses = models.ManyToManyField(
+        "businesses.Business", blank=True, related_name="administrators"
+    )
+    is_active = models.BooleanField(default=True)
+    # A base32 TOTP secret; when set, the password grant also needs `totp`.
+    totp_secret = models.CharField(max_length=64, blank=True, default="")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+
+    objects = UserManager()
+
+    def __str__(self):
+        return self.email
+
+
+class AccessToken(models.Model):
+    """A bearer token; only the SHA-256 of the secret is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    client_id = models.CharField(max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires = models.DateTimeField()
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"token of user {self.user_id} for {self.client_id}"
+
+
+class RefreshToken(models.Model):
+    """A refresh token; a user holds one live token per client.
+
+    Using a token revokes it; issuing a new one revokes the client's others.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    client_id = models.CharField(max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires = models.DateTimeField()
+    created = models.DateTimeField(default=timezone.now)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "client_id"])]
+
+    def __str__(self):
+        return f"refresh token of user {self.user_id} for {self.client_id}"

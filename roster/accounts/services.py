@@ -1,0 +1,41 @@
+"""Changes to logins, each in one transaction."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from roster.accounts.models import User
+from roster.accounts.roles import ALL_ROLES
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def save_administrator(email, password=None, *, roles=(), businesses=(), full=None):
+    """Create an administrator, or update the one with this email.
+
+    With `full` the administrator holds every role everywhere; otherwise it
+    holds `roles` within `businesses` (Business records or ids). A password
+    of None leaves an existing password as it is.
+    """
+    email = email.strip().lower()
+    validate_email(email)
+    unknown = sorted(set(roles) - ALL_ROLES)
+    if unknown:
+        raise ValidationError(f"Unknown roles: {', '.join(unknown)}")
+
+    user = User.objects.filter(email__iexact=email).first() or User(email=email)
+    created = user.pk is None
+    if password is not None:
+        user.set_password(password)
+    if full is not None:
+        user.full_admin = full
+    user.roles = sorted(roles)
+    user.is_active = True
+    user.save()
+    user.businesses.set(businesses)
+
+    logger.info("Administrator %s %s", user.pk, "created" if created else "updated")
+    return user

@@ -1,0 +1,84 @@
+"""Password checks, slowed down for accounts and addresses under attack.
+
+Failures are counted in the shared cache (the database, or a cache server
+when configured) per account and per client address, within a window.
+Past either limit, passwords are not checked at all until the window ends.
+Counting by the email given, not by the account, keeps the answer the same
+whether the account exists or not.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+
+from roster.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+class Throttled(Exception):
+    """Too many failed logins for this account or this address."""
+
+
+def client_address(request):
+    """The caller's address: the socket peer, or what trusted proxies say.
+
+    Each trusted proxy is believed for one hop of X-Forwarded-For; a header
+    that reaches the server from anyone else changes nothing.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    while address in settings.ROSTER_TRUSTED_PROXIES and hops:
+        address = hops.pop()
+    return address
+
+
+def _keys(request, email):
+    return (
+        f"login-fail:account:{email.strip().lower()}",
+        f"login-fail:address:{client_address(request)}",
+    )
+
+
+def _limits():
+    return (
+        settings.ROSTER_LOGIN_FAILURES_PER_ACCOUNT,
+        settings.ROSTER_LOGIN_FAILURES_PER_ADDRESS,
+    )
+
+
+def check_password(request, email, password):
+    """Return the active user with these credentials, or None.
+
+    Raise Throttled, without checking the password, while the account or
+    the address has used up its failures.
+    """
+    keys = _keys(request, email)
+    counts = cache.get_many(keys)
+    if any(
+        counts.get(key, 0) >= limit for key, limit in zip(keys, _limits(), strict=True)
+    ):
+        logger.warning("Login refused while throttled")
+        raise Throttled
+
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        # Hash anyway, so that timing does not tell which accounts exist.
+        User().set_password(password)
+    elif user.check_password(password):
+        return user
+
+    _count_failure(keys)
+    return None
+
+
+def _count_failure(keys):
+    window = settings.ROSTER_LOGIN_WINDOW_SECONDS
+    for key in keys:
+        if not cache.add(key, 1, window):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, window)

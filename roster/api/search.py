@@ -1,0 +1,153 @@
+"""The paged search of section 3 of the contract, for any resource.
+
+One request costs a fixed number of queries whatever the page size: one
+count, one page (the record with its related columns, joined), and one per
+derived list such as team names. Filters on lists are EXISTS tests and
+relations are many-to-one, so joins never multiply rows and `TotalItems`
+stays exact.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import F, Q
+
+from roster.api.errors import Invalid, Problem
+from roster.api.fields import INT64_MAX, BadValue
+
+DIRECTIONS = {"1": 1, "0": 1, "-1": -1}
+
+
+@dataclass
+class Query:
+    page: int = 1
+    size: int = 25
+    order: object = None
+    direction: int = 1
+    conditions: list = field(default_factory=list)
+
+
+def read_query(resource, params):
+    """Read and check the query string; raise Invalid listing every fault.
+
+    Parameter names are matched without regard to case; empty values are
+    ignored, as clients send them; unknown names are ignored.
+    """
+    values, problems = _single_values(params)
+    query = Query(size=min(25, settings.ROSTER_MAX_PAGE_SIZE))
+    query.order = resource.orderings["id"]
+    readers = {
+        "page": _read_page,
+        "size": _read_size,
+        "orderby": _read_order,
+        "dir": _read_direction,
+    }
+    for name, (given, raw) in values.items():
+        try:
+            if name in readers:
+                readers[name](query, resource, raw)
+            elif name in resource.filters:
+                query.conditions.append(resource.filters[name].condition(raw))
+            elif name[:5] == "from_" and name[5:] in resource.ranges:
+                query.conditions.append(resource.ranges[name[5:]].bounds(raw, "from"))
+            elif name[:3] == "to_" and name[3:] in resource.ranges:
+                query.conditions.append(resource.ranges[name[3:]].bounds(raw, "to"))
+        except BadValue as error:
+            problems.append(Problem(given, raw, f"{given} {error}"))
+    if problems:
+        raise Invalid(problems)
+    return query
+
+
+def _single_values(params):
+    """Fold names to lower case, drop empty values, refuse repeated names."""
+    values, problems, seen = {}, [], set()
+    for given, raws in params.lists():
+        name = given.lower()
+        for raw in raws:
+            if name in seen:
+                message = f"{given} is given more than once."
+                problems.append(Problem(given, raw, message))
+                continue
+            seen.add(name)
+            if raw.strip():
+                values[name] = (given, raw.strip())
+    return values, problems
+
+
+def _whole_number(raw, low, high, what):
+    if not re.fullmatch(r"\d{1,20}", raw) or not low <= int(raw) <= high:
+        raise BadValue(f"must be a whole number from {low} to {high}; {what}.")
+    return int(raw)
+
+
+def _read_page(query, resource, raw):
+    query.page = _whole_number(raw, 1, INT64_MAX, "the first page is 1")
+
+
+def _read_size(query, resource, raw):
+    query.size = _whole_number(
+        raw, 1, settings.ROSTER_MAX_PAGE_SIZE, "the number of records per page"
+    )
+
+
+def _read_order(query, resource, raw):
+    try:
+        query.order = resource.orderings[raw.lower()]
+    except KeyError:
+        names = ", ".join(f.key for f in resource.orderings.values())
+        raise BadValue(f"must be a property of the record: {names}.") from None
+
+
+def _read_direction(query, resource, raw):
+    try:
+        query.direction = DIRECTIONS[raw]
+    except KeyError:
+        raise BadValue("must be 1 (ascending), -1 (descending) or 0.") from None
+
+
+def ordering(query):
+    """Sort on the field, then Id the same way; nulls first when ascending."""
+    if query.direction == 1:
+        order = F(query.order.order_column).asc(nulls_first=True)
+        return (order, "id") if query.order.key != "Id" else ("id",)
+    order = F(query.order.order_column).desc(nulls_last=True)
+    return (order, "-id") if query.order.key != "Id" else ("-id",)
+
+
+def search(resource, principal, params):
+    """Answer a search with the Nexudus paging envelope."""
+    query = read_query(resource, params)
+
+    records = resource.queryset(principal).filter(Q(*query.conditions))
+    total = records.count()
+
+    offset = (query.page - 1) * query.size
+    rows = []
+    if offset < total:
+        page = records.order_by(*ordering(query)).values(*resource.columns)
+        rows = list(page[offset : offset + query.size])
+
+    return envelope(query, resource.render(rows), total)
+
+
+def envelope(query, records, total):
+    first = (query.page - 1) * query.size + 1 if records else 0
+    pages = math.ceil(total / query.size)
+    return {
+        "Records": records,
+        "CurrentPageSize": query.size,
+        "CurrentPage": query.page,
+        "CurrentOrderField": query.order.key,
+        "CurrentSortDirection": query.direction,
+        "FirstItem": first,
+        "HasNextPage": query.page < pages,
+        "HasPreviousPage": query.page > 1,
+        "LastItem": first + len(records) - 1 if records else 0,
+        "PageNumber": query.page,
+        "PageSize": query.size,
+        "TotalItems": total,
+        "TotalPages": pages,
+    }

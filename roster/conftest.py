@@ -1,0 +1,74 @@
+"""Fixtures every app's tests share.
+
+Tests talk to the service through the real HTTP stack, with tokens from the
+real token endpoint; these fixtures create the named people and places the
+tests speak of.
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+
+from roster.accounts.services import save_administrator
+from roster.businesses.models import Business
+
+PASSWORD = "correct horse battery"
+FORM = "application/x-www-form-urlencoded"
+
+
+def post_form(client, path, data, **headers):
+    """POST a form the way OAuth2 clients send it."""
+    return client.post(
+        path, urlencode(data), content_type=FORM, headers=headers or None
+    )
+
+
+class Api:
+    """A test client that holds a bearer token from `POST /api/token`."""
+
+    def __init__(self, email, password=PASSWORD):
+        self.client = Client()
+        response = post_form(
+            self.client,
+            "/api/token",
+            {"grant_type": "password", "username": email, "password": password},
+        )
+        assert response.status_code == 200, response.content
+        self.token = response.json()["access_token"]
+        self.headers = {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path, params=None):
+        return self.client.get(path, params or {}, headers=self.headers)
+
+
+@pytest.fixture
+def north(db):
+    return Business.objects.create(name="North Hub")
+
+
+@pytest.fixture
+def south(db):
+    return Business.objects.create(name="South Hub")
+
+
+@pytest.fixture
+def admin_user(db):
+    return save_administrator("admin@example.com", PASSWORD, full=True)
+
+
+@pytest.fixture
+def admin(admin_user):
+    """A full administrator's API client."""
+    return Api(admin_user.email)
+
+
+@pytest.fixture
+def make_api(db):
+    """Make an administrator with some roles and businesses; return its client."""
+
+    def make(email, roles=(), businesses=()):
+        save_administrator(email, PASSWORD, roles=roles, businesses=businesses)
+        return Api(email)
+
+    return make

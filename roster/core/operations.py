@@ -1,0 +1,51 @@
+"""Migration operations that only PostgreSQL needs."""
+
+from django.db import migrations
+
+from roster.core.text import SEARCH_SUFFIX
+
+
+class SearchIndexes(migrations.operations.base.Operation):
+    """Trigram indexes on a model's case-folded search columns.
+
+    They serve `LIKE '%term%'` on PostgreSQL; SQLite has no such index and
+    scans instead, so there the operation does nothing.
+    """
+
+    reduces_to_sql = False
+    reversible = True
+
+    def __init__(self, model_name):
+        self.model_name = model_name
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _columns(self, app_label, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table = model._meta.db_table
+        for field in model._meta.fields:
+            if field.column.endswith(SEARCH_SUFFIX):
+                yield table, field.column, f"{table}_{field.column}_trgm"[:63]
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for table, column, name in self._columns(app_label, to_state):
+            schema_editor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
+                f'USING gin ("{column}" gin_trgm_ops)'
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for _table, _column, name in self._columns(app_label, from_state):
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+    def describe(self):
+        return f"Trigram indexes on the search columns of {self.model_name}"
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.model_name], {})

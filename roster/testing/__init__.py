@@ -1,0 +1,1 @@
+"""Helpers the test suites share: named records and real tokens."""
