@@ -42,6 +42,11 @@ class Api:
         return self.client.get(path, params or {}, headers=self.headers)
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["roster.testing.QuickArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def north(db):
     return Business.objects.create(name="North Hub")

@@ -97,13 +97,24 @@ class Reference(Integer):
         self.key = self.key + "Id"
 
 
+def contains(column, term):
+    """Match a case-folded substring of a text column (see roster.core.text).
+
+    No stored text holds NUL, which PostgreSQL cannot store and refuses in a
+    query, so a term with one matches nothing without asking the database.
+    """
+    if "\x00" in term:
+        return Q(pk__in=())
+    return Q(**{search_column(column) + "__contains": fold(term)})
+
+
 class Text(Field):
-    """Free text, matched as a case-folded substring (see roster.core.text)."""
+    """Free text, matched as a case-folded substring."""
 
     accepts = "text"
 
     def condition(self, raw):
-        return Q(**{search_column(self.source) + "__contains": fold(raw)})
+        return contains(self.source, raw)
 
 
 class Boolean(Field):
@@ -160,11 +171,15 @@ _MOMENT = re.compile(
 )
 
 
-def parse_moment(raw):
-    """Read a date or time as the UTC interval [start, end) it names.
+_MICROSECOND = dt.timedelta(microseconds=1)
 
-    The interval spans the precision given: a whole day for a date, a minute
-    for `HH:mm`, a second with seconds. A time without a zone is UTC.
+
+def parse_moment(raw):
+    """Read a date or time as the first and last microsecond it names, in UTC.
+
+    The span is the precision given: a whole day for a date, a minute for
+    `HH:mm`, a second with seconds. A time without a zone is UTC. The last
+    microsecond, rather than the next moment, keeps 9999-12-31 readable.
     """
     match = _MOMENT.fullmatch(raw.strip())
     if not match:
@@ -173,7 +188,7 @@ def parse_moment(raw):
     day = dt.date.fromisoformat(parts["date"])
     if parts["hour"] is None:
         start = dt.datetime.combine(day, dt.time(), dt.UTC)
-        return start, start + dt.timedelta(days=1)
+        return start, start + (dt.timedelta(days=1) - _MICROSECOND)
     fraction = parts["fraction"] or ""
     start = dt.datetime.combine(
         day,
@@ -191,7 +206,7 @@ def parse_moment(raw):
         unit = dt.timedelta(seconds=1)
     else:
         unit = dt.timedelta(minutes=1)
-    return start, start + unit
+    return start, start + (unit - _MICROSECOND)
 
 
 def _zone(text):
@@ -224,14 +239,14 @@ class DateTime(Field):
             raise BadValue(f"must be {self.accepts}.") from None
 
     def condition(self, raw):
-        start, end = self.parse(raw)
-        return Q(**{f"{self.source}__gte": start, f"{self.source}__lt": end})
+        first, last = self.parse(raw)
+        return Q(**{f"{self.source}__gte": first, f"{self.source}__lte": last})
 
     def bounds(self, raw, end):
-        start, stop = self.parse(raw)
+        first, last = self.parse(raw)
         if end == "from":
-            return Q(**{f"{self.source}__gte": start})
-        return Q(**{f"{self.source}__lt": stop})
+            return Q(**{f"{self.source}__gte": first})
+        return Q(**{f"{self.source}__lte": last})
 
 
 class Constant(Field):
@@ -288,12 +303,12 @@ class TeamNames(Field):
     def condition(self, raw):
         from roster.customers.models import Team
 
-        items = [fold(item.strip()) for item in raw.split(",") if item.strip()]
+        items = [item.strip() for item in raw.split(",") if item.strip()]
         if not items:
             return Q()
         names = Q()
         for item in items:
-            names |= Q(team__name_search__contains=item)
+            names |= contains("team__name", item)
         memberships = Team.members.through.objects.filter(
             names, coworker_id=OuterRef(self.source)
         )

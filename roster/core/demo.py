@@ -262,6 +262,9 @@ def _enrolments(random_, lessons_of, coworkers, count, now, progress):
     local = {}
     for coworker in coworkers:
         local.setdefault(coworker.invoicing_business_id, []).append(coworker)
+    capacity = sum(len(local.get(course.business_id, ())) for course in courses)
+    if count > capacity:
+        raise ValueError(f"{count} enrolments do not fit: at most {capacity}.")
     pairs = set()
     while len(pairs) < count:
         course = random_.choices(courses, weights)[0]

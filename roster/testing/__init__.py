@@ -1,1 +1,82 @@
 """Helpers the test suites share: named records and real tokens."""
+
+import datetime as dt
+
+from django.contrib.auth.hashers import Argon2PasswordHasher
+
+from roster.courses.models import Course, CourseLesson, CourseMember
+from roster.customers.models import Coworker, CoworkerType, Team
+
+
+class QuickArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 with the smallest cost, so that hundreds of logins stay quick.
+
+    Production keeps Django's costs; the tests exercise the same algorithm
+    and the same code paths.
+    """
+
+    time_cost = 1
+    memory_cost = 8
+    parallelism = 1
+
+
+def utc(text):
+    """A UTC moment written as `YYYY-MM-DDTHH:MM[:SS[.ffffff]]`."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+def make_course(business, title, **fields):
+    return Course.objects.create(business=business, title=title, **fields)
+
+
+def make_lesson(course, title, **fields):
+    return CourseLesson.objects.create(course=course, title=title, **fields)
+
+
+def make_customer(business, full_name, *, teams=(), **fields):
+    """A customer invoiced by `business`, member of the given teams."""
+    fields.setdefault("email", full_name.split()[0].lower() + "@example.com")
+    fields.setdefault("coworker_type", CoworkerType.INDIVIDUAL)
+    customer = Coworker.objects.create(
+        invoicing_business=business, full_name=full_name, **fields
+    )
+    for team in teams:
+        team.members.add(customer)
+    return customer
+
+
+def make_team(business, name):
+    return Team.objects.create(business=business, name=name)
+
+
+def enrol(course, customer, **fields):
+    """Enrol a customer; the member belongs to the course's business."""
+    return CourseMember.objects.create(
+        course=course, coworker=customer, business=course.business, **fields
+    )
+
+
+def full_names(response):
+    """The customers' full names in a search answer's records, in order."""
+    assert response.status_code == 200, response.content
+    return [record["CoworkerFullName"] for record in response.json()["Records"]]
+
+
+def invalid(*errors):
+    """The 400 body that refuses a request for each (name, value, message)."""
+    return {
+        "Status": 400,
+        "Message": " ".join(f"{name}: {message}" for name, _value, message in errors),
+        "Value": None,
+        "OpenInDialog": False,
+        "OpenInWindow": False,
+        "RedirectURL": None,
+        "JavaScript": None,
+        "UpdatedOn": None,
+        "UpdatedBy": None,
+        "Errors": [
+            {"AttemptedValue": value, "Message": message, "PropertyName": name}
+            for name, value, message in errors
+        ],
+        "WasSuccessful": False,
+    }

@@ -39,7 +39,9 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown roles: {', '.join(unknown)}")
         if business and not role:
             raise CommandError("Give the roles a business-restricted admin holds.")
-        found = set(Business.objects.filter(pk__in=business).values_list("pk", flat=True))
+        found = set(
+            Business.objects.filter(pk__in=business).values_list("pk", flat=True)
+        )
         if missing := sorted(set(business) - found):
             raise CommandError(f"No business with id {', '.join(map(str, missing))}")
         if password is None:

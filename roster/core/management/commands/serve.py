@@ -29,5 +29,7 @@ class Command(BaseCommand):
             raise CommandError("Set ROSTER_SECRET_KEY to a long random secret.")
         if settings.DEBUG:
             self.stderr.write("Warning: ROSTER_DEBUG is on; turn it off in production.")
-        self.stdout.write(f"Roster serving on http://{host}:{port}/ with {workers} workers")
+        self.stdout.write(
+            f"Roster serving on http://{host}:{port}/ with {workers} workers"
+        )
         server.run(host, port, workers)
