@@ -73,6 +73,18 @@ class NotFound(ApiError):
         return json_response({"Message": self.message}, status=404)
 
 
+class MethodNotAllowed(ApiError):
+    def __init__(self, allowed):
+        super().__init__(allowed)
+        self.allowed = allowed
+
+    def response(self):
+        message = "The requested resource does not support this HTTP method."
+        response = json_response({"Message": message}, status=405)
+        response["Allow"] = ", ".join(self.allowed)
+        return response
+
+
 def mutation_envelope(
     *, status, message, value=None, updated_on=None, updated_by=None, errors=None
 ):

@@ -16,10 +16,23 @@ from django.db.models import Exists, OuterRef, Q
 from roster.core.text import fold, search_column
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+# What each kind of integer column holds, the same on every database.
+COLUMN_RANGES = {
+    "SmallIntegerField": (-(2**15), 2**15 - 1),
+    "PositiveSmallIntegerField": (0, 2**15 - 1),
+    "IntegerField": (INT32_MIN, INT32_MAX),
+    "PositiveIntegerField": (0, INT32_MAX),
+    "BigIntegerField": (INT64_MIN, INT64_MAX),
+    "PositiveBigIntegerField": (0, INT64_MAX),
+    "AutoField": (1, INT32_MAX),
+    "BigAutoField": (1, INT64_MAX),
+}
+MAX_IDS = 10_000
 
 
 class BadValue(ValueError):
-    """A filter value the field cannot read; the message says what it takes."""
+    """A value the field cannot read; the message says what it takes."""
 
 
 class Field:
@@ -34,8 +47,23 @@ class Field:
     sortable = True
     ranged = False
     accepts = "a value"
+    # Kinds that clients may write define `read_value`; the resource makes a
+    # field writable when it is the record's own column and not read-only.
+    writable = False
+    # Listed only by the single-record calls, as Nexudus does for lists.
+    single_only = False
 
-    def __init__(self, name, source=None, *, filterable=None, sortable=None):
+    def __init__(
+        self,
+        name,
+        source=None,
+        *,
+        filterable=None,
+        sortable=None,
+        read_only=False,
+        required=False,
+        fixed=False,
+    ):
         self.name = name
         self.key = name.replace(".", "")
         self.filter_suffix = name.replace(".", "_")
@@ -44,6 +72,43 @@ class Field:
             self.filterable = filterable
         if sortable is not None:
             self.sortable = sortable
+        self.read_only = read_only
+        self.required = required
+        # A fixed field is written on create and can never change after.
+        self.fixed = fixed
+        self.model_field = None
+
+    @property
+    def own(self):
+        """Whether the field is a column of the record itself."""
+        return "." not in self.name and bool(self.source) and "__" not in self.source
+
+    def bind(self, model):
+        """Attach the model field behind a writable field."""
+        if self.own and not self.read_only and hasattr(self, "read_value"):
+            self.writable = True
+            self.model_field = model._meta.get_field(self.source)
+
+    def read(self, value):
+        """Read a JSON value for the record's column; raise BadValue."""
+        if value is None:
+            if self.required:
+                raise BadValue("is required.")
+            return self.null()
+        return self.read_value(value)
+
+    def null(self):
+        if self.model_field.null:
+            return None
+        raise BadValue(f"must be {self.accepts_json}.")
+
+    @property
+    def accepts_json(self):
+        return self.accepts
+
+    def default(self):
+        """The value an update gives a writable field left out of the body."""
+        return self.model_field.get_default()
 
     @property
     def columns(self):
@@ -68,6 +133,22 @@ class Field:
         raise NotImplementedError
 
 
+def whole_number(value):
+    """Read a JSON integer, an integral number (2.0) or a string of digits.
+
+    Return None for anything else: a fraction, a boolean, text, a list.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,30}", value.strip()):
+        return int(value)
+    return None
+
+
 class Integer(Field):
     """A whole number: equality and inclusive ranges."""
 
@@ -85,16 +166,114 @@ class Integer(Field):
         lookup = "gte" if end == "from" else "lte"
         return Q(**{f"{self.source}__{lookup}": self.parse(raw)})
 
+    @property
+    def column_range(self):
+        column = getattr(self.model_field, "target_field", self.model_field)
+        return COLUMN_RANGES[column.get_internal_type()]
+
+    @property
+    def accepts_json(self):
+        low, high = self.column_range
+        return f"a whole number from {low} to {high}"
+
+    def read_value(self, value):
+        number = whole_number(value)
+        low, high = self.column_range
+        if number is None or not low <= number <= high:
+            raise BadValue(f"must be {self.accepts_json}.")
+        return number
+
 
 class Reference(Integer):
-    """The id of a related record: `CourseId`, filtered as `…_Course`."""
+    """The id of a related record: `CourseId`, filtered as `…_Course`.
+
+    `target` names the resource of the related record; a written id must be
+    one of those records that the caller may see.
+    """
 
     ranged = False
     accepts = "the whole-number id of a record"
 
-    def __init__(self, name, source, **options):
+    def __init__(self, name, source, target=None, **options):
         super().__init__(name, source + "_id", **options)
         self.key = self.key + "Id"
+        self.target = target or name.rsplit(".", 1)[-1]
+
+    @property
+    def accepts_json(self):
+        return self.accepts
+
+    def read_value(self, value):
+        number = whole_number(value)
+        if number is None or not 1 <= number <= INT64_MAX:
+            raise BadValue(f"must be {self.accepts}.")
+        return number
+
+    def ids(self, value):
+        return () if value is None else (value,)
+
+
+class IdList(Field):
+    """The ids of many related records, such as a customer's `Teams`.
+
+    Written as a JSON list that replaces the whole set, and listed only by
+    the single-record calls.
+    """
+
+    filterable = False
+    sortable = False
+    single_only = True
+    accepts = f"a list of at most {MAX_IDS} whole-number ids"
+
+    def __init__(self, name, source, target, **options):
+        super().__init__(name, source, **options)
+        self.target = target
+
+    @property
+    def columns(self):
+        return ()
+
+    def bind(self, model):
+        super().bind(model)
+        related = model._meta.get_field(self.source)
+        if related.auto_created:
+            # The reverse side of a many-to-many, such as a customer's teams.
+            field = related.field
+            self.through = related.through
+            self.near, self.far = field.m2m_reverse_name(), field.m2m_field_name()
+        else:
+            self.through = related.remote_field.through
+            self.near, self.far = related.m2m_field_name(), related.m2m_reverse_name()
+
+    def null(self):
+        return []
+
+    def default(self):
+        return []
+
+    def read_value(self, value):
+        if not isinstance(value, list) or len(value) > MAX_IDS:
+            raise BadValue(f"must be {self.accepts}.")
+        numbers = [whole_number(item) for item in value]
+        if any(n is None or not 1 <= n <= INT64_MAX for n in numbers):
+            raise BadValue(f"must be {self.accepts}.")
+        return sorted(set(numbers))
+
+    def ids(self, value):
+        return value
+
+    def load(self, rows):
+        """Attach the related ids of every row in one query."""
+        own, other = self.near, self.far
+        ids = {}
+        pairs = self.through.objects.filter(**{own + "__in": [r["id"] for r in rows]})
+        for record_id, related_id in pairs.values_list(own, other):
+            ids.setdefault(record_id, []).append(related_id)
+        for row in rows:
+            row[self.key] = sorted(ids.get(row["id"], []))
+
+    def render(self, row):
+        return row[self.key]
 
 
 def contains(column, term):
@@ -116,9 +295,31 @@ class Text(Field):
     def condition(self, raw):
         return contains(self.source, raw)
 
+    def null(self):
+        # An optional text column that cannot hold null holds "" instead.
+        return None if self.model_field.null else ""
+
+    @property
+    def accepts_json(self):
+        limit = self.model_field.max_length
+        return f"text of at most {limit} characters" if limit else "text"
+
+    def read_value(self, value):
+        if not isinstance(value, str):
+            raise BadValue(f"must be {self.accepts_json}.")
+        limit = self.model_field.max_length
+        if limit and len(value) > limit:
+            raise BadValue(f"must be {self.accepts_json}.")
+        if "\x00" in value:
+            raise BadValue("must not contain the NUL character.")
+        if self.required and not value.strip():
+            raise BadValue("is required.")
+        return value
+
 
 class Boolean(Field):
     accepts = "true, false, 1 or 0"
+    accepts_json = "true or false"
     VALUES = {"true": True, "1": True, "false": False, "0": False}
 
     def parse(self, raw):
@@ -126,6 +327,13 @@ class Boolean(Field):
             return self.VALUES[raw.strip().lower()]
         except KeyError:
             raise BadValue(f"must be {self.accepts}.") from None
+
+    def read_value(self, value):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise BadValue(f"must be {self.accepts_json}.")
 
 
 class Enum(Field):
@@ -146,6 +354,18 @@ class Enum(Field):
             return self.by_text[raw.strip().lower()]
         except KeyError:
             raise BadValue(f"must be one of {self.accepts}.") from None
+
+    @property
+    def accepts_json(self):
+        return f"one of {self.accepts}"
+
+    def read_value(self, value):
+        number = whole_number(value)
+        if number in self.labels:
+            return number
+        if isinstance(value, str) and value.strip().lower() in self.by_text:
+            return self.by_text[value.strip().lower()]
+        raise BadValue(f"must be {self.accepts_json}.")
 
 
 class Uuid(Field):
@@ -297,8 +517,10 @@ class TeamNames(Field):
 
     sortable = False
 
-    def __init__(self, name, coworker_source, **options):
-        super().__init__(name, coworker_source + "_id", **options)
+    def __init__(self, name, coworker_source="", **options):
+        # An empty path names the record itself: a customer's own teams.
+        source = coworker_source + "_id" if coworker_source else "id"
+        super().__init__(name, source, **options)
 
     def condition(self, raw):
         from roster.customers.models import Team

@@ -5,11 +5,18 @@ from roster.api import views
 from roster.api.resources import REGISTRY
 
 
-def resource_urls():
+def resource_urls(resource):
+    """The same five paths for every resource."""
+    base = rf"^api/{resource.path}"
     return [
-        re_path(rf"^api/{resource.path}/?$", views.collection(resource))
-        for resource in REGISTRY.values()
+        re_path(rf"{base}/?$", views.collection(resource)),
+        re_path(rf"{base}/commands/?$", views.commands(resource)),
+        re_path(rf"{base}/runcommand/?$", views.run_command(resource)),
+        re_path(rf"{base}/(?P<pk>[^/]+)/?$", views.item(resource)),
     ]
 
 
-urlpatterns = [re_path(r"^api/token/?$", token), *resource_urls()]
+urlpatterns = [
+    re_path(r"^api/token/?$", token),
+    *(url for resource in REGISTRY.values() for url in resource_urls(resource)),
+]

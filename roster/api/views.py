@@ -1,11 +1,35 @@
-"""The HTTP face of every resource: authenticate, authorise, answer."""
+"""The HTTP face of every resource: authenticate, authorise, answer.
 
-from django.http import HttpResponseNotAllowed
+Each resource gets the same five paths; what differs between resources is
+in their declarations. Views read and check the request, call the
+resource's write (a service function of its domain) and answer in the
+Nexudus envelopes.
+"""
+
+import datetime as dt
+
+import orjson
+from django.db import transaction
 from django.views.decorators.csrf import csrf_exempt
 
 from roster.accounts.authentication import AuthenticationFailed, authenticate
-from roster.api.errors import ApiError, Forbidden, NotFound, Unauthorized, json_response
+from roster.api.errors import (
+    ApiError,
+    Forbidden,
+    Invalid,
+    MethodNotAllowed,
+    NotFound,
+    Problem,
+    Unauthorized,
+    json_response,
+    mutation_envelope,
+)
+from roster.api.fields import INT64_MAX, whole_number
 from roster.api.search import search
+from roster.api.writes import check_references, read_ids, read_json, read_values
+from roster.core.errors import RuleBroken
+
+PAST = {"create": "created", "update": "updated", "delete": "deleted"}
 
 
 def _principal(request, resource, action):
@@ -19,20 +43,197 @@ def _principal(request, resource, action):
     return principal
 
 
+def endpoint(methods):
+    """Route by method, turning ApiError and RuleBroken into answers."""
+
+    def wrap(view_of):
+        def build(resource):
+            handlers = view_of(resource)
+            allowed = [m for m in methods if m in handlers]
+
+            @csrf_exempt
+            def view(request, **kwargs):
+                handler = handlers.get(request.method)
+                try:
+                    if handler is None:
+                        raise MethodNotAllowed(allowed)
+                    return handler(request, **kwargs)
+                except RuleBroken as broken:
+                    problem = Problem(
+                        broken.property_name, broken.attempted_value, broken.message
+                    )
+                    return Invalid([problem]).response()
+                except ApiError as error:
+                    return error.response()
+
+            return view
+
+        return build
+
+    return wrap
+
+
+@endpoint(["GET", "POST", "PUT"])
 def collection(resource):
-    """The view of `/api/{area}/{plural}`."""
+    """`/api/{area}/{plural}`: search, batch get, create, update."""
 
-    @csrf_exempt
-    def view(request):
-        if request.method != "GET":
-            return HttpResponseNotAllowed(["GET"])
-        try:
-            principal = _principal(request, resource, "List")
-            return json_response(search(resource, principal, request.GET))
-        except ApiError as error:
-            return error.response()
+    def get(request):
+        if "id" in request.GET:
+            principal = _principal(request, resource, "Read")
+            return json_response(_batch(resource, principal, request.GET))
+        principal = _principal(request, resource, "List")
+        return json_response(search(resource, principal, request.GET))
 
-    return view
+    def post(request):
+        principal = _principal(request, resource, "Create")
+        values = read_values(resource, read_json(request))
+        check_references(resource, principal, values)
+        record = resource.create(values, principal.user.email)
+        return _done(resource, "create", record, principal)
+
+    def put(request):
+        principal = _principal(request, resource, "Edit")
+        body = read_json(request)
+        with transaction.atomic():
+            record = _locked(resource, principal, _body_id(body))
+            values = read_values(resource, body, record)
+            check_references(resource, principal, values)
+            record = resource.update(record, values, principal.user.email)
+        return _done(resource, "update", record, principal)
+
+    handlers = {"GET": get, "PUT": put}
+    if resource.can_create:
+        handlers["POST"] = post
+    return handlers
+
+
+@endpoint(["GET", "DELETE"])
+def item(resource):
+    """`/api/{area}/{plural}/{id}`: get one, delete."""
+
+    def get(request, pk):
+        principal = _principal(request, resource, "Read")
+        rows = list(_visible(resource, principal, pk).values(*resource.columns))
+        if not rows:
+            raise NotFound
+        return json_response(resource.render(rows, single=True)[0])
+
+    def delete(request, pk):
+        principal = _principal(request, resource, "Delete")
+        with transaction.atomic():
+            record = _locked(resource, principal, pk)
+            resource.delete(record, principal.user.email)
+        return _done(resource, "delete", None, principal, record_id=int(pk))
+
+    handlers = {"GET": get}
+    if resource.can_delete:
+        handlers["DELETE"] = delete
+    return handlers
+
+
+@endpoint(["GET"])
+def commands(resource):
+    """`/api/{area}/{plural}/commands`: the commands `runcommand` takes."""
+
+    def get(request):
+        _principal(request, resource, "List")
+        listing = [
+            {"Key": command.key, "Name": command.name} for command in resource.commands
+        ]
+        return json_response(listing)
+
+    return {"GET": get}
+
+
+@endpoint(["POST"])
+def run_command(resource):
+    """`/api/{area}/{plural}/runcommand`: one command on many records."""
+
+    def post(request):
+        principal = _principal(request, resource, "Edit")
+        body = read_json(request)
+        key, raw_ids = body.get("key", ("Key", None)), body.get("ids", ("Ids", []))
+        command = resource.command_map.get(str(key[1]).upper())
+        if command is None:
+            names = ", ".join(resource.command_map) or "none"
+            message = f"Key must name a command of {resource.name}: {names}."
+            raise Invalid([Problem("Key", key[1], message)])
+        ids = read_ids(raw_ids[1], "Ids")
+        with transaction.atomic():
+            records = list(
+                resource.queryset(principal).filter(pk__in=ids).select_for_update()
+            )
+            missing = sorted(set(ids) - {record.pk for record in records})
+            if missing:
+                message = f"Ids must be ids of existing {resource.name} records."
+                raise Invalid([Problem("Ids", missing, message)])
+            command.run(records, principal.user.email)
+        body = mutation_envelope(
+            status=200,
+            message="The command was run correctly.",
+            value=ids,
+            updated_on=_moment(None),
+            updated_by=principal.user.email,
+        )
+        return json_response(body)
+
+    return {"POST": post}
+
+
+def _visible(resource, principal, pk):
+    """The record with this id, if the principal may see it."""
+    if not pk.isdigit() or int(pk) > INT64_MAX:
+        return resource.model.objects.none()
+    return resource.queryset(principal).filter(pk=int(pk))
+
+
+def _locked(resource, principal, pk):
+    record = _visible(resource, principal, str(pk)).select_for_update().first()
+    if record is None:
+        raise NotFound
+    return record
+
+
+def _body_id(body):
+    name, raw = body.get("id", ("Id", None))
+    number = whole_number(raw)
+    if number is None or number < 1:
+        message = "Id must be the whole-number id of the record to update."
+        raise Invalid([Problem(name, raw, message)])
+    return number
+
+
+def _batch(resource, principal, params):
+    """`?id=[1,2,3]`: the records the principal may see, as a bare array."""
+    raw = params.get("id", "").strip()
+    try:
+        ids = orjson.loads(raw if raw.startswith("[") else f"[{raw}]")
+    except orjson.JSONDecodeError:
+        ids = None
+    ids = read_ids(ids, "id")
+    rows = list(
+        resource.queryset(principal)
+        .filter(pk__in=ids)
+        .order_by("id")
+        .values(*resource.columns)
+    )
+    return resource.render(rows)
+
+
+def _moment(value):
+    value = value or dt.datetime.now(dt.UTC)
+    return f"{value.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def _done(resource, action, record, principal, record_id=None):
+    body = mutation_envelope(
+        status=200,
+        message=f"{resource.name} was successfully {PAST[action]}.",
+        value={"Id": record_id or record.pk},
+        updated_on=_moment(record.updated_on if record else None),
+        updated_by=principal.user.email,
+    )
+    return json_response(body)
 
 
 def not_found(request, exception=None):

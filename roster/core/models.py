@@ -43,3 +43,32 @@ class Record(models.Model):
         """Recompute the case-folded companions of the searchable columns."""
         for column in self.SEARCHABLE:
             setattr(self, search_column(column), fold(getattr(self, column)))
+
+
+class Change(models.Model):
+    """One write to one record, by whom and when, from any face.
+
+    The service functions record a Change for every create, update, delete
+    and command, inside the transaction that makes the change, so the
+    history holds exactly what happened. `changes` maps each property that
+    changed to its old and new values.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create"
+        UPDATE = "update"
+        DELETE = "delete"
+
+    moment = models.DateTimeField(default=timezone.now)
+    actor = models.CharField(max_length=254)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    entity = models.CharField(max_length=50)
+    record_id = models.BigIntegerField()
+    summary = models.CharField(max_length=300, blank=True, default="")
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["entity", "record_id", "moment"])]
+
+    def __str__(self):
+        return f"{self.actor} {self.action} {self.entity} {self.record_id}"

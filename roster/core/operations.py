@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from roster.core.text import SEARCH_SUFFIX
+from roster.core.text import SEARCH_SUFFIX, fold
 
 
 class SearchIndexes(migrations.operations.base.Operation):
@@ -49,3 +49,29 @@ class SearchIndexes(migrations.operations.base.Operation):
 
     def deconstruct(self):
         return (self.__class__.__qualname__, [self.model_name], {})
+
+
+def fill_search_columns(*model_names, app_label):
+    """A RunPython step that fills new search columns of existing records.
+
+    Historical models have no `refresh_search_columns`, so the fold is
+    written here from the column names.
+    """
+
+    def forwards(apps, schema_editor):
+        for model_name in model_names:
+            model = apps.get_model(app_label, model_name)
+            columns = [
+                field.name[: -len(SEARCH_SUFFIX)]
+                for field in model._meta.fields
+                if field.name.endswith(SEARCH_SUFFIX)
+            ]
+            records = model.objects.using(schema_editor.connection.alias)
+            for record in records.iterator(chunk_size=2000):
+                for column in columns:
+                    setattr(
+                        record, column + SEARCH_SUFFIX, fold(getattr(record, column))
+                    )
+                record.save(update_fields=[c + SEARCH_SUFFIX for c in columns])
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)

@@ -30,7 +30,14 @@ class Course(Record):
     ones wait for an administrator.
     """
 
-    SEARCHABLE = Record.SEARCHABLE + ("title",)
+    SEARCHABLE = Record.SEARCHABLE + (
+        "title",
+        "summary_text",
+        "full_description",
+        "overview_text",
+        "group_name",
+        "image_file_name",
+    )
 
     business = models.ForeignKey(
         "businesses.Business", on_delete=models.PROTECT, related_name="courses"
@@ -45,18 +52,25 @@ class Course(Record):
     title = models.CharField(max_length=200)
     title_search = models.CharField(max_length=200, default="", editable=False)
     summary_text = models.TextField(blank=True, default="")
+    summary_text_search = models.TextField(default="", editable=False)
     full_description = models.TextField(blank=True, default="")
+    full_description_search = models.TextField(default="", editable=False)
     overview_text = models.TextField(blank=True, default="")
+    overview_text_search = models.TextField(default="", editable=False)
     show_overview = models.BooleanField(default=False)
     has_community_group = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     group_name = models.CharField(max_length=200, blank=True, default="")
+    group_name_search = models.CharField(max_length=200, default="", editable=False)
     display_order = models.IntegerField(default=0)
     show_in_home_page = models.BooleanField(default=False)
     visibility = models.PositiveSmallIntegerField(
         choices=Visibility.choices, default=Visibility.PUBLIC
     )
     image_file_name = models.CharField(max_length=255, null=True, blank=True)
+    image_file_name_search = models.CharField(
+        max_length=255, default="", editable=False
+    )
 
     class Meta:
         indexes = [models.Index(fields=["title", "id"])]
@@ -68,7 +82,7 @@ class Course(Record):
 class CourseSection(Record):
     """A titled group of a course's lessons, with its own unlock rule."""
 
-    SEARCHABLE = Record.SEARCHABLE + ("title",)
+    SEARCHABLE = Record.SEARCHABLE + ("title", "section_contents")
 
     course = models.ForeignKey(
         Course, on_delete=models.PROTECT, related_name="sections"
@@ -76,6 +90,7 @@ class CourseSection(Record):
     title = models.CharField(max_length=200)
     title_search = models.CharField(max_length=200, default="", editable=False)
     section_contents = models.TextField(blank=True, default="")
+    section_contents_search = models.TextField(default="", editable=False)
     active = models.BooleanField(default=True)
     display_order = models.IntegerField(default=0)
     unlock_type = models.PositiveSmallIntegerField(
@@ -94,7 +109,7 @@ class CourseLesson(Record):
     then Id, with lessons outside any section last.
     """
 
-    SEARCHABLE = Record.SEARCHABLE + ("title",)
+    SEARCHABLE = Record.SEARCHABLE + ("title", "summary_text", "lesson_contents")
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="lessons")
     section = models.ForeignKey(
@@ -107,7 +122,9 @@ class CourseLesson(Record):
     title = models.CharField(max_length=200)
     title_search = models.CharField(max_length=200, default="", editable=False)
     summary_text = models.TextField(blank=True, default="")
+    summary_text_search = models.TextField(default="", editable=False)
     lesson_contents = models.TextField(blank=True, default="")
+    lesson_contents_search = models.TextField(default="", editable=False)
     active = models.BooleanField(default=True)
     display_order = models.IntegerField(default=0)
     unlock_type = models.PositiveSmallIntegerField(

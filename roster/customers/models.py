@@ -39,6 +39,14 @@ class Coworker(Record):
     active = models.BooleanField(default=True)
 
     class Meta:
+        constraints = [
+            # Emails are unique per business, ignoring letter case: the
+            # search column holds the case fold.
+            models.UniqueConstraint(
+                fields=["invoicing_business", "email_search"],
+                name="one_email_per_business",
+            )
+        ]
         indexes = [
             models.Index(fields=["full_name", "id"]),
             models.Index(fields=["company_name", "id"]),
@@ -53,7 +61,7 @@ class Coworker(Record):
 class Team(Record):
     """A named group of customers within one business."""
 
-    SEARCHABLE = Record.SEARCHABLE + ("name",)
+    SEARCHABLE = Record.SEARCHABLE + ("name", "description")
 
     business = models.ForeignKey(
         "businesses.Business", on_delete=models.PROTECT, related_name="teams"
@@ -61,6 +69,7 @@ class Team(Record):
     name = models.CharField(max_length=200)
     name_search = models.CharField(max_length=200, default="", editable=False)
     description = models.TextField(blank=True, default="")
+    description_search = models.TextField(default="", editable=False)
     members = models.ManyToManyField(Coworker, related_name="teams", blank=True)
 
     def __str__(self):
