@@ -5,6 +5,7 @@ real token endpoint; these fixtures create the named people and places the
 tests speak of.
 """
 
+import json
 from urllib.parse import urlencode
 
 import pytest
@@ -40,6 +41,30 @@ class Api:
 
     def get(self, path, params=None):
         return self.client.get(path, params or {}, headers=self.headers)
+
+    def post(self, path, body):
+        return self.send("post", path, body)
+
+    def put(self, path, body):
+        return self.send("put", path, body)
+
+    def delete(self, path):
+        return self.client.delete(path, headers=self.headers)
+
+    def send(self, method, path, body, content_type="application/json"):
+        """Send a body: JSON-encoded unless it is already text or bytes."""
+        if not isinstance(body, str | bytes):
+            body = json.dumps(body)
+        call = getattr(self.client, method)
+        return call(path, body, content_type=content_type, headers=self.headers)
+
+
+class Anonymous(Api):
+    """A client that sends no credentials at all."""
+
+    def __init__(self):
+        self.client = Client()
+        self.headers = {}
 
 
 @pytest.fixture(autouse=True)
