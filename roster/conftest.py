@@ -6,6 +6,7 @@ tests speak of.
 """
 
 import json
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
@@ -13,6 +14,7 @@ from django.test import Client
 
 from roster.accounts.services import save_administrator
 from roster.businesses.models import Business
+from roster.testing import make_site
 
 PASSWORD = "correct horse battery"
 FORM = "application/x-www-form-urlencoded"
@@ -102,3 +104,11 @@ def make_api(db):
         return Api(email)
 
     return make
+
+
+@pytest.fixture
+def world(north, south):
+    """North Hub and South Hub, each with a record of every kind."""
+    return SimpleNamespace(
+        north=make_site(north, "North"), south=make_site(south, "South")
+    )

@@ -1,10 +1,17 @@
 """Helpers the test suites share: named records and real tokens."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
-from roster.courses.models import Course, CourseLesson, CourseMember
+from roster.courses.models import (
+    Course,
+    CourseCompletedLesson,
+    CourseLesson,
+    CourseMember,
+    CourseSection,
+)
 from roster.customers.models import Coworker, CoworkerType, Team
 
 
@@ -80,3 +87,25 @@ def invalid(*errors):
         ],
         "WasSuccessful": False,
     }
+
+
+def make_site(business, word):
+    """One record of each kind in `business`, named after `word`."""
+    site = SimpleNamespace(business=business)
+    site.team = make_team(business, f"{word} Team")
+    site.coworker = make_customer(
+        business, f"{word} Member", email=f"{word.lower()}@example.com"
+    )
+    site.team.members.add(site.coworker)
+    site.spare = make_customer(
+        business, f"{word} Spare", email=f"{word.lower()}.spare@example.com"
+    )
+    site.course = make_course(business, f"{word} Course")
+    site.section = CourseSection.objects.create(course=site.course, title="Part 1")
+    site.lesson = make_lesson(site.course, "First lesson", section=site.section)
+    site.second_lesson = make_lesson(site.course, "Second lesson", section=site.section)
+    site.member = enrol(site.course, site.coworker, approved=True)
+    site.completion = CourseCompletedLesson.objects.create(
+        member=site.member, lesson=site.lesson, business=business
+    )
+    return site
