@@ -15,6 +15,7 @@ from django.test import Client
 from roster.accounts.services import save_administrator
 from roster.businesses.models import Business
 from roster.testing import make_site
+from roster.testing.browser import chromium, page  # noqa: F401  (fixtures)
 
 PASSWORD = "correct horse battery"
 FORM = "application/x-www-form-urlencoded"

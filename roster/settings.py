@@ -28,8 +28,12 @@ SECRET_KEY = os.environ.get("ROSTER_SECRET_KEY") or "roster-insecure-development
 ALLOWED_HOSTS = _env_list("ROSTER_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
     "roster.core",
     "roster.accounts",
     "roster.businesses",
@@ -40,7 +44,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "roster.urls"
@@ -52,7 +62,11 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": ["django.template.context_processors.request"]
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
         },
     }
 ]
@@ -112,6 +126,9 @@ LANGUAGE_CODE = "en"
 USE_I18N = False
 
 STATIC_URL = "static/"
+# WhiteNoise serves static files straight from the installed apps, so the
+# service needs neither a collect step nor a separate web server.
+WHITENOISE_USE_FINDERS = True
 
 # The Nexudus dialect.
 ROSTER_MAX_PAGE_SIZE = _env_int("ROSTER_MAX_PAGE_SIZE", 5000)

@@ -14,6 +14,8 @@ class User(AbstractBaseUser):
     A full administrator holds every role in every business. Any other
     administrator holds the roles listed in `roles` and sees only the records
     of the businesses in `businesses`; with none, it sees no records at all.
+    A customer's login is linked to its Coworker record and holds no roles:
+    it reaches the Members Portal, never the administrators' API.
     """
 
     email = models.EmailField(max_length=254, unique=True)
@@ -26,6 +28,13 @@ class User(AbstractBaseUser):
     # A base32 TOTP secret; when set, the password grant also needs `totp`.
     totp_secret = models.CharField(max_length=64, blank=True, default="")
     date_joined = models.DateTimeField(default=timezone.now)
+    coworker = models.OneToOneField(
+        "customers.Coworker",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="login",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -34,6 +43,11 @@ class User(AbstractBaseUser):
 
     def __str__(self):
         return self.email
+
+    @property
+    def is_staff(self):
+        """Whether the login may enter the Admin Panel."""
+        return self.is_active and (self.full_admin or bool(self.roles))
 
 
 class AccessToken(models.Model):
