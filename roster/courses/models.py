@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import F
 
 from roster.core.models import Record
 
@@ -102,6 +103,28 @@ class CourseSection(Record):
         return self.title
 
 
+class LessonQuerySet(models.QuerySet):
+    def in_order(self):
+        """The one lesson order: section's DisplayOrder, own, then Id.
+
+        Lessons outside any section come after the sectioned ones.
+        """
+        return self.order_by(
+            F("section__display_order").asc(nulls_last=True),
+            "section_id",
+            "display_order",
+            "id",
+        )
+
+    def trackable(self):
+        """The lessons progress counts: active, completable, section active."""
+        return (
+            self.filter(active=True)
+            .exclude(completion_type=CompletionType.NONE)
+            .exclude(section__active=False)
+        )
+
+
 class CourseLesson(Record):
     """One lesson of a course, optionally inside a section.
 
@@ -134,6 +157,8 @@ class CourseLesson(Record):
     completion_type = models.PositiveSmallIntegerField(
         choices=CompletionType.choices, default=CompletionType.BUTTON
     )
+
+    objects = LessonQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["title", "id"])]
