@@ -1,6 +1,7 @@
 """The error answers of the Nexudus dialect."""
 
 import orjson
+from django.conf import settings
 from django.http import HttpResponse
 
 DENIED = "Authorization has been denied for this request."
@@ -15,6 +16,12 @@ class Problem:
         self.property_name = property_name
         self.attempted_value = attempted_value
         self.message = message
+
+    def labelled(self):
+        """`PropertyName: message`, or the message alone for the whole body."""
+        if not self.property_name:
+            return self.message
+        return f"{self.property_name}: {self.message}"
 
     def as_json(self):
         return {
@@ -41,7 +48,7 @@ class Invalid(ApiError):
     def response(self):
         body = mutation_envelope(
             status=400,
-            message=" ".join(f"{p.property_name}: {p.message}" for p in self.problems),
+            message=" ".join(p.labelled() for p in self.problems),
             errors=[p.as_json() for p in self.problems],
         )
         return json_response(body, status=400)
@@ -71,6 +78,20 @@ class NotFound(ApiError):
 
     def response(self):
         return json_response({"Message": self.message}, status=404)
+
+
+class TooLarge(ApiError):
+    """HTTP 413: a body over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+
+    def response(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = f"The body is larger than the {limit} bytes a request may send."
+        body = mutation_envelope(
+            status=413,
+            message=message,
+            errors=[Problem("", None, message).as_json()],
+        )
+        return json_response(body, status=413)
 
 
 class MethodNotAllowed(ApiError):

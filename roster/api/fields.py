@@ -284,7 +284,7 @@ def contains(column, term):
     """
     if "\x00" in term:
         return Q(pk__in=())
-    return Q(**{search_column(column) + "__contains": fold(term)})
+    return Q(**{search_column(column) + "__folded_contains": fold(term)})
 
 
 class Text(Field):

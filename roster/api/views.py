@@ -9,10 +9,12 @@ Nexudus envelopes.
 import datetime as dt
 
 import orjson
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import transaction
 from django.views.decorators.csrf import csrf_exempt
 
 from roster.accounts.authentication import AuthenticationFailed, authenticate
+from roster.api import throttling
 from roster.api.errors import (
     ApiError,
     Forbidden,
@@ -20,6 +22,7 @@ from roster.api.errors import (
     MethodNotAllowed,
     NotFound,
     Problem,
+    TooLarge,
     Unauthorized,
     json_response,
     mutation_envelope,
@@ -55,9 +58,15 @@ def endpoint(methods):
             def view(request, **kwargs):
                 handler = handlers.get(request.method)
                 try:
+                    throttling.check(request)
                     if handler is None:
                         raise MethodNotAllowed(allowed)
                     return handler(request, **kwargs)
+                except RequestDataTooBig:
+                    return TooLarge().response()
+                except SuspiciousOperation as error:
+                    # Too many parameters, a malformed multipart body and such.
+                    return Invalid([Problem("", None, str(error))]).response()
                 except RuleBroken as broken:
                     problem = Problem(
                         broken.property_name, broken.attempted_value, broken.message

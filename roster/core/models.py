@@ -72,3 +72,19 @@ class Change(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.action} {self.entity} {self.record_id}"
+
+
+class RequestCount(models.Model):
+    """How many requests one client made in the current throttle window.
+
+    One row per client, counted with one atomic upsert per request, so
+    every server process shares the same counts; a new window restarts the
+    count in the same statement.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    window = models.BigIntegerField()
+    count = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key} in window {self.window}: {self.count}"

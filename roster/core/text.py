@@ -5,8 +5,11 @@ server's locale, so neither can compare "STRASSE" with "Straße". Every text
 column that can be searched therefore has a companion column holding its
 Unicode case fold, written by Python whenever the record is saved; a
 contains-filter folds the term the same way and matches the companion with a
-plain LIKE, which PostgreSQL serves from a trigram index.
+plain substring test, which PostgreSQL serves from a trigram index.
 """
+
+from django.db.models import CharField, Lookup, TextField
+from django.db.models.lookups import Contains
 
 SEARCH_SUFFIX = "_search"
 
@@ -19,3 +22,27 @@ def fold(value):
 def search_column(column):
     """Name the companion column that holds the fold of a text column."""
     return column + SEARCH_SUFFIX
+
+
+class FoldedContains(Lookup):
+    """`<column>__folded_contains=term`: the term occurs in the column.
+
+    Both sides are already case-folded. PostgreSQL takes `LIKE '%term%'`
+    with `%`, `_` and `\\` escaped, which a trigram index serves; SQLite
+    takes `instr()`, which reads the term literally and, unlike LIKE, has
+    no limit on the length of the term.
+    """
+
+    lookup_name = "folded_contains"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"instr({lhs}, {rhs}) > 0", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler, connection):
+        return Contains(self.lhs, self.rhs).as_sql(compiler, connection)
+
+
+CharField.register_lookup(FoldedContains)
+TextField.register_lookup(FoldedContains)

@@ -73,7 +73,10 @@ def invalid(*errors):
     """The 400 body that refuses a request for each (name, value, message)."""
     return {
         "Status": 400,
-        "Message": " ".join(f"{name}: {message}" for name, _value, message in errors),
+        "Message": " ".join(
+            f"{name}: {message}" if name else message
+            for name, _value, message in errors
+        ),
         "Value": None,
         "OpenInDialog": False,
         "OpenInWindow": False,

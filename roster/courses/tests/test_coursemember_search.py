@@ -663,10 +663,10 @@ def test_the_largest_page_size_is_a_setting(admin, roll, settings):
 def test_the_query_count_does_not_depend_on_the_page_size(
     admin, roll, params, django_assert_num_queries
 ):
-    """Token, count, page and team names: four queries whatever the size."""
-    with django_assert_num_queries(4) as small:
+    """Throttle, token, count, page and team names, whatever the size."""
+    with django_assert_num_queries(5) as small:
         full_names(admin.get(SEARCH, {**params, "size": "1"}))
-    with django_assert_num_queries(4) as large:
+    with django_assert_num_queries(5) as large:
         full_names(admin.get(SEARCH, {**params, "size": "50"}))
 
     assert len(small) == len(large)
@@ -678,9 +678,9 @@ def test_a_restricted_administrator_costs_one_query_more(
     """The administrator's businesses are read once per request."""
     clerk = make_api("clerk@example.com", ["CourseMember-List"], [north])
 
-    with django_assert_num_queries(5) as small:
+    with django_assert_num_queries(6) as small:
         full_names(clerk.get(SEARCH, {"size": "1"}))
-    with django_assert_num_queries(5) as large:
+    with django_assert_num_queries(6) as large:
         full_names(clerk.get(SEARCH, {"size": "50"}))
 
     assert len(small) == len(large)
