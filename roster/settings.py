@@ -53,6 +53,21 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Security headers on every answer, and cookies that scripts cannot read.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Behind HTTPS (ROSTER_HTTPS=1) cookies travel only over HTTPS and browsers
+# are told to keep to it. A trusted proxy's X-Forwarded-Proto is believed.
+HTTPS = os.environ.get("ROSTER_HTTPS", "").lower() in {"1", "true", "yes"}
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_SSL_REDIRECT = HTTPS and os.environ.get("ROSTER_SSL_REDIRECT", "1") == "1"
+
 ROOT_URLCONF = "roster.urls"
 WSGI_APPLICATION = "roster.wsgi.application"
 APPEND_SLASH = False
@@ -145,6 +160,8 @@ ROSTER_API_WINDOW_SECONDS = _env_int("ROSTER_API_WINDOW_SECONDS", 60)
 ROSTER_CACHE_URL = os.environ.get("ROSTER_CACHE_URL", "")
 # Proxies whose X-Forwarded-For is believed, one hop each.
 ROSTER_TRUSTED_PROXIES = _env_list("ROSTER_TRUSTED_PROXIES")
+if ROSTER_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
@@ -154,6 +171,8 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
+        # oauthlib writes the tokens it issues into its debug messages.
+        "oauthlib": {"level": "WARNING"},
         "roster": {
             "handlers": ["console"],
             "level": os.environ.get("ROSTER_LOG_LEVEL", "INFO"),
