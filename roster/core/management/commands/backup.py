@@ -1,0 +1,33 @@
+import sqlite3
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+
+class Command(BaseCommand):
+    help = (
+        "Copy the SQLite database to FILE while the service runs, as one "
+        "consistent snapshot. On PostgreSQL use pg_dump (see docs/operations.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file, **options):
+        if connection.vendor != "sqlite":
+            raise CommandError("On PostgreSQL, back up with pg_dump -Fc.")
+        if file.exists():
+            raise CommandError(f"{file} exists; choose a new file.")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        name = str(connection.settings_dict["NAME"])
+        source = sqlite3.connect(name, uri=name.startswith("file:"))
+        target = sqlite3.connect(file)
+        try:
+            # SQLite's online backup copies a consistent snapshot page by
+            # page while other processes keep reading and writing.
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+        self.stdout.write(f"Backed up to {file}")
