@@ -19,7 +19,7 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from roster.accounts import throttling
 from roster.accounts.models import AccessToken, RefreshToken
-from roster.accounts.tokens import digest
+from roster.accounts.tokens import digest, new_secret
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,10 @@ def _valid_code(user, request):
 
 
 def token_server(validator):
+    # oauthlib's own generator gives 30 letters and digits, about 178 bits.
     return LegacyApplicationServer(
         validator,
+        token_generator=new_secret,
+        refresh_token_generator=new_secret,
         token_expires_in=settings.ROSTER_ACCESS_TOKEN_SECONDS,
     )

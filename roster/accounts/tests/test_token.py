@@ -4,6 +4,7 @@ A success carries exactly the four keys of the contract; every failure is a
 400 with exactly `error` and `error_description`, and neither is cached.
 """
 
+import re
 import time
 
 import pyotp
@@ -16,6 +17,8 @@ from roster.testing import SEARCH, TOKEN
 
 ADMIN = "admin@example.com"
 KEYS = ["access_token", "token_type", "expires_in", "refresh_token"]
+# 256 random bits, written as unpadded URL-safe base64.
+SECRET = re.compile(r"[A-Za-z0-9_-]{43}")
 DAY = 24 * 3600
 
 
@@ -81,6 +84,8 @@ def test_a_password_login_answers_a_bearer_token(admin_user, username):
     body = tokens(ask_token(password_grant(username)))
 
     assert (body["token_type"], body["expires_in"]) == ("bearer", 3600)
+    assert SECRET.fullmatch(body["access_token"])
+    assert SECRET.fullmatch(body["refresh_token"])
     assert body["access_token"] != body["refresh_token"]
     assert search_status(body["access_token"]) == 200
 
@@ -154,6 +159,7 @@ def test_a_refresh_replaces_the_refresh_token_and_keeps_access_tokens(admin_user
     second = tokens(ask_token(refresh_grant(first["refresh_token"])))
     replayed = ask_token(refresh_grant(first["refresh_token"]))
 
+    assert SECRET.fullmatch(second["refresh_token"])
     assert second["refresh_token"] != first["refresh_token"]
     assert second["access_token"] != first["access_token"]
     assert refused(replayed) == BAD_REFRESH
