@@ -1,8 +1,9 @@
 """Password checks, slowed down for accounts and addresses under attack.
 
 Failures are counted in the shared cache (the database, or a cache server
-when configured) per account and per client address, within a window.
-Past either limit, passwords are not checked at all until the window ends.
+when configured) per account and per client address, within a window that
+each failure starts again. Past either limit, passwords are not checked at
+all until the window ends.
 Counting by the email given, not by the account, keeps the answer the same
 whether the account exists or not.
 """
@@ -77,8 +78,14 @@ def check_password(request, email, password):
 def _count_failure(keys):
     window = settings.ROSTER_LOGIN_WINDOW_SECONDS
     for key in keys:
-        if not cache.add(key, 1, window):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, window)
+        if cache.add(key, 1, window):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:
+            # The counter expired between add() and incr().
+            cache.set(key, 1, window)
+        else:
+            # The database cache's incr() writes the count back with the
+            # cache's default timeout, not the window; set the window again.
+            cache.touch(key, window)

@@ -361,6 +361,26 @@ def test_an_account_s_failures_leave_other_accounts_alone(admin_user, limits):
     assert refused(ask_token(password_grant())) == THROTTLED
 
 
+def test_failures_are_remembered_for_the_whole_window(admin_user, limits):
+    """Not merely for the cache's default timeout, here one second."""
+    default = limits.CACHES["default"]
+    limits.CACHES = {"default": {**default, "TIMEOUT": 1}}
+    fail(3)
+
+    time.sleep(1.1)
+
+    assert refused(ask_token(password_grant())) == THROTTLED
+
+
+def test_failures_are_forgotten_once_the_window_has_passed(admin_user, limits):
+    limits.ROSTER_LOGIN_WINDOW_SECONDS = 1
+    fail(3)
+
+    time.sleep(1.1)
+
+    assert tokens(ask_token(password_grant()))
+
+
 ATTACKER, VISITOR = "203.0.113.7", "198.51.100.2"
 PROXY, INNER_PROXY = "10.0.0.2", "10.0.0.3"
 
