@@ -71,7 +71,13 @@ class Validator(RequestValidator):
             return False
         if user is None:
             return False
-        if user.totp_secret and not _valid_code(user, request):
+        code = _one_time_code(request)
+        if user.totp_secret and not _valid_code(user, code):
+            # A wrong code is a failed login, or the six digits could be
+            # guessed without limit; a missing one is the first step of a
+            # two-factor sign-in.
+            if code:
+                throttling.count_failure(self.http_request, username)
             raise TwoFactorRequired(request=request)
         request.user = user
         request.client.client_id = request.client_id or user.email
@@ -123,8 +129,11 @@ class Validator(RequestValidator):
         logger.info("Token issued to user %s for client %s", request.user.pk, client_id)
 
 
-def _valid_code(user, request):
-    code = (getattr(request, "totp", None) or "").strip()
+def _one_time_code(request):
+    return (getattr(request, "totp", None) or "").strip()
+
+
+def _valid_code(user, code):
     return bool(code) and pyotp.TOTP(user.totp_secret).verify(code, valid_window=1)
 
 

@@ -75,6 +75,11 @@ def check_password(request, email, password):
     return None
 
 
+def count_failure(request, email):
+    """Count a failure the password check cannot see, such as a wrong code."""
+    _count_failure(_keys(request, email))
+
+
 def _count_failure(keys):
     window = settings.ROSTER_LOGIN_WINDOW_SECONDS
     for key in keys:

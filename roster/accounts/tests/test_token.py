@@ -381,6 +381,20 @@ def test_failures_are_forgotten_once_the_window_has_passed(admin_user, limits):
     assert tokens(ask_token(password_grant()))
 
 
+def test_wrong_one_time_codes_count_as_failures(guarded_user, limits):
+    """Asking for the code is no failure; guessing it wrongly is."""
+    secret = guarded_user.totp_secret
+    asked = [refused(ask_token(password_grant())) for _ in range(3)]
+    guessed = [
+        refused(ask_token(password_grant(totp=wrong_code(secret)))) for _ in range(3)
+    ]
+
+    response = ask_token(password_grant(totp=pyotp.TOTP(secret).now()))
+
+    assert asked == guessed == [TWO_FACTOR] * 3
+    assert refused(response) == THROTTLED
+
+
 ATTACKER, VISITOR = "203.0.113.7", "198.51.100.2"
 PROXY, INNER_PROXY = "10.0.0.2", "10.0.0.3"
 
