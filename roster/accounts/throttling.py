@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from roster.accounts.models import User
+from roster.accounts.tokens import digest
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +38,12 @@ def client_address(request):
 
 
 def _keys(request, email):
+    # Digests keep every key short and plain whatever was sent: the
+    # database cache silently drops a key over 255 characters, so a long
+    # email would never be counted, and PostgreSQL refuses NUL outright.
     return (
-        f"login-fail:account:{email.strip().lower()}",
-        f"login-fail:address:{client_address(request)}",
+        "login-fail:account:" + digest(email.strip().lower()),
+        "login-fail:address:" + digest(client_address(request)),
     )
 
 

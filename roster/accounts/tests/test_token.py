@@ -20,6 +20,8 @@ KEYS = ["access_token", "token_type", "expires_in", "refresh_token"]
 # 256 random bits, written as unpadded URL-safe base64.
 SECRET = re.compile(r"[A-Za-z0-9_-]{43}")
 DAY = 24 * 3600
+# As long as an address can be: 64 characters, "@" and 189 of domain.
+LONGEST_EMAIL = "a" * 64 + "@" + ".".join(["b" * 62, "c" * 62, "d" * 60]) + ".io"
 
 
 def refusal(error, description):
@@ -255,6 +257,7 @@ FAILURES = [
     pytest.param(
         {"grant_type": "password", "password": PASSWORD}, WRONG_PASSWORD, id="no user"
     ),
+    pytest.param(password_grant("a" * 300 + "@x.io"), WRONG_PASSWORD, id="long email"),
     pytest.param(refresh_grant("not-a-token"), BAD_REFRESH, id="unknown refresh"),
     pytest.param({"grant_type": "refresh_token"}, BAD_REFRESH, id="no refresh token"),
 ]
@@ -339,12 +342,15 @@ def fail(times, email=ADMIN, **environ):
     [
         pytest.param(ADMIN, id="account"),
         pytest.param("nobody@example.com", id="no account"),
+        pytest.param(LONGEST_EMAIL, id="longest account"),
+        pytest.param("x" + LONGEST_EMAIL, id="longer than any account"),
     ],
 )
 def test_an_account_past_its_failures_refuses_even_the_right_password(
     admin_user, limits, email
 ):
     """The answers are the same whether the account exists or not."""
+    save_administrator(LONGEST_EMAIL, PASSWORD, full=True)
     failures = fail(3, email)
 
     response = ask_token(password_grant(email))
