@@ -68,7 +68,7 @@ def check_password(request, email, password):
         logger.warning("Login refused while throttled")
         raise Throttled
 
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    user = _active_user(email)
     if user is None:
         # Hash anyway, so that timing does not tell which accounts exist.
         User().set_password(password)
@@ -82,6 +82,13 @@ def check_password(request, email, password):
 def count_failure(request, email):
     """Count a failure the password check cannot see, such as a wrong code."""
     _count_failure(_keys(request, email))
+
+
+def _active_user(email):
+    # No stored email holds NUL, and PostgreSQL refuses one in a query.
+    if "\x00" in email:
+        return None
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
 
 
 def _count_failure(keys):

@@ -72,6 +72,9 @@ def member(north):
         pytest.param(raw_basic(b"admin@example.com"), id="basic without colon"),
         pytest.param(raw_basic(b":" + PASSWORD.encode()), id="basic without email"),
         pytest.param(raw_basic(b"\xff\xfe:\xfd"), id="basic of stray bytes"),
+        pytest.param(
+            raw_basic(b"admin\x00@example.com:" + PASSWORD.encode()), id="basic NUL"
+        ),
         pytest.param(basic("admin@example.com", "wrong"), id="basic wrong password"),
         pytest.param(basic("nobody@example.com", PASSWORD), id="basic unknown"),
         pytest.param("Token abc", id="another scheme"),

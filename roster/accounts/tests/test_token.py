@@ -257,6 +257,7 @@ FAILURES = [
     pytest.param(
         {"grant_type": "password", "password": PASSWORD}, WRONG_PASSWORD, id="no user"
     ),
+    pytest.param(password_grant("admin\x00@example.com"), WRONG_PASSWORD, id="NUL"),
     pytest.param(password_grant("a" * 300 + "@x.io"), WRONG_PASSWORD, id="long email"),
     pytest.param(refresh_grant("not-a-token"), BAD_REFRESH, id="unknown refresh"),
     pytest.param({"grant_type": "refresh_token"}, BAD_REFRESH, id="no refresh token"),
