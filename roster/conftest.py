@@ -26,7 +26,7 @@ def post_form(client, path, data, headers=None, **environ):
     `environ` sets WSGI variables such as REMOTE_ADDR, the socket's peer.
     """
     return client.post(
-        path, urlencode(data), content_type=FORM, headers=headers, **environ
+        path, urlencode(data, doseq=True), content_type=FORM, headers=headers, **environ
     )
 
 

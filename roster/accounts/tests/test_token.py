@@ -38,6 +38,9 @@ BAD_REFRESH = refusal(
 THROTTLED = refusal(
     "invalid_grant", "Too many failed sign-in attempts; try again later."
 )
+BAD_CLIENT = refusal(
+    "invalid_grant", "client_id must be at most 254 printable characters."
+)
 TWO_FACTOR = refusal(
     "two_factor_auth_check",
     "A valid one-time code (totp) is required for this account.",
@@ -149,6 +152,42 @@ def test_the_client_id_must_match_on_refresh(admin_user, at_login, at_refresh, s
         assert search_status(tokens(response)["access_token"]) == 200
     else:
         assert refused(response) == BAD_REFRESH
+
+
+def test_the_longest_email_stands_in_for_a_missing_client_id(db):
+    save_administrator(LONGEST_EMAIL, PASSWORD, full=True)
+
+    first = tokens(ask_token(password_grant(LONGEST_EMAIL)))
+    second = tokens(ask_token(refresh_grant(first["refresh_token"])))
+
+    assert search_status(second["access_token"]) == 200
+
+
+@pytest.mark.parametrize(
+    "client_id", ["c" * 254, "app ünïcødé", pytest.param(" app ", id="spaces")]
+)
+def test_a_client_id_of_up_to_254_characters_is_kept(admin_user, client_id):
+    first = tokens(ask_token(password_grant(client_id=client_id)))
+
+    response = ask_token(refresh_grant(first["refresh_token"], client_id=client_id))
+
+    assert search_status(tokens(response)["access_token"]) == 200
+
+
+@pytest.mark.parametrize(
+    ("fields", "headers"),
+    [
+        pytest.param({"client_id": "c" * 255}, None, id="too long"),
+        pytest.param({}, {"client_id": "c" * 255}, id="too long, header"),
+        pytest.param({"client_id": "app\x00"}, None, id="NUL"),
+        pytest.param({"client_id": "app\tone"}, None, id="tab"),
+        pytest.param({"client_id": ["app", "c" * 255]}, None, id="given twice"),
+    ],
+)
+def test_a_client_id_the_database_cannot_hold_is_refused(admin_user, fields, headers):
+    response = ask_token(password_grant(**fields), headers)
+
+    assert refused(response) == BAD_CLIENT
 
 
 # Refreshing
