@@ -5,12 +5,15 @@ real token endpoint; these fixtures create the named people and places the
 tests speak of.
 """
 
+import datetime as dt
 import json
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from roster.accounts.services import save_administrator
 from roster.businesses.models import Business
@@ -21,10 +24,13 @@ PASSWORD = "correct horse battery"
 FORM = "application/x-www-form-urlencoded"
 
 
-def post_form(client, path, data, **headers):
-    """POST a form the way OAuth2 clients send it."""
+def post_form(client, path, data, headers=None, **environ):
+    """POST a form the way OAuth2 clients send it.
+
+    `environ` sets WSGI variables such as REMOTE_ADDR, the socket's peer.
+    """
     return client.post(
-        path, urlencode(data), content_type=FORM, headers=headers or None
+        path, urlencode(data, doseq=True), content_type=FORM, headers=headers, **environ
     )
 
 
@@ -75,6 +81,18 @@ def quick_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["roster.testing.QuickArgon2PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache(django_db_setup, django_db_blocker):
+    """Start every test with no failed logins counted.
+
+    The counters live in the shared cache. The database cache is rolled back
+    with each test's transaction, but a cache server is not, nor is the
+    cache table emptied when a transactional test flushes the database.
+    """
+    with django_db_blocker.unblock():
+        cache.clear()
+
+
 @pytest.fixture
 def north(db):
     return Business.objects.create(name="North Hub")
@@ -113,3 +131,18 @@ def world(north, south):
     return SimpleNamespace(
         north=make_site(north, "North"), south=make_site(south, "South")
     )
+
+
+@pytest.fixture
+def advance_clock(monkeypatch):
+    """Move the clock that tokens are checked against forward, in seconds.
+
+    Only `django.utils.timezone.now` moves, and it stops: tokens issued and
+    checked afterwards all see the moved time.
+    """
+
+    def advance(seconds):
+        moment = timezone.now() + dt.timedelta(seconds=seconds)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return advance

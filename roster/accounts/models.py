@@ -2,6 +2,9 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 
+# As long as the longest email, which stands in for a missing client_id.
+CLIENT_ID_LENGTH = 254
+
 
 class UserManager(BaseUserManager):
     def get_by_natural_key(self, username):
@@ -54,7 +57,7 @@ class AccessToken(models.Model):
     """A bearer token; only the SHA-256 of the secret is kept."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    client_id = models.CharField(max_length=200)
+    client_id = models.CharField(max_length=CLIENT_ID_LENGTH)
     token_hash = models.CharField(max_length=64, unique=True)
     expires = models.DateTimeField()
     created = models.DateTimeField(default=timezone.now)
@@ -70,7 +73,7 @@ class RefreshToken(models.Model):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    client_id = models.CharField(max_length=200)
+    client_id = models.CharField(max_length=CLIENT_ID_LENGTH)
     token_hash = models.CharField(max_length=64, unique=True)
     expires = models.DateTimeField()
     created = models.DateTimeField(default=timezone.now)

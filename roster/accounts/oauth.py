@@ -19,7 +19,7 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from roster.accounts import throttling
 from roster.accounts.models import AccessToken, RefreshToken
-from roster.accounts.tokens import digest
+from roster.accounts.tokens import digest, new_secret
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,13 @@ class Validator(RequestValidator):
             return False
         if user is None:
             return False
-        if user.totp_secret and not _valid_code(user, request):
+        code = _one_time_code(request)
+        if user.totp_secret and not _valid_code(user, code):
+            # A wrong code is a failed login, or the six digits could be
+            # guessed without limit; a missing one is the first step of a
+            # two-factor sign-in.
+            if code:
+                throttling.count_failure(self.http_request, username)
             raise TwoFactorRequired(request=request)
         request.user = user
         request.client.client_id = request.client_id or user.email
@@ -123,13 +129,19 @@ class Validator(RequestValidator):
         logger.info("Token issued to user %s for client %s", request.user.pk, client_id)
 
 
-def _valid_code(user, request):
-    code = (getattr(request, "totp", None) or "").strip()
+def _one_time_code(request):
+    return (getattr(request, "totp", None) or "").strip()
+
+
+def _valid_code(user, code):
     return bool(code) and pyotp.TOTP(user.totp_secret).verify(code, valid_window=1)
 
 
 def token_server(validator):
+    # oauthlib's own generator gives 30 letters and digits, about 178 bits.
     return LegacyApplicationServer(
         validator,
+        token_generator=new_secret,
+        refresh_token_generator=new_secret,
         token_expires_in=settings.ROSTER_ACCESS_TOKEN_SECONDS,
     )

@@ -1,8 +1,9 @@
 """Password checks, slowed down for accounts and addresses under attack.
 
 Failures are counted in the shared cache (the database, or a cache server
-when configured) per account and per client address, within a window.
-Past either limit, passwords are not checked at all until the window ends.
+when configured) per account and per client address, within a window that
+each failure starts again. Past either limit, passwords are not checked at
+all until the window ends.
 Counting by the email given, not by the account, keeps the answer the same
 whether the account exists or not.
 """
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from roster.accounts.models import User
+from roster.accounts.tokens import digest
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +38,12 @@ def client_address(request):
 
 
 def _keys(request, email):
+    # Digests keep every key short and plain whatever was sent: the
+    # database cache silently drops a key over 255 characters, so a long
+    # email would never be counted, and PostgreSQL refuses NUL outright.
     return (
-        f"login-fail:account:{email.strip().lower()}",
-        f"login-fail:address:{client_address(request)}",
+        "login-fail:account:" + digest(email.strip().lower()),
+        "login-fail:address:" + digest(client_address(request)),
     )
 
 
@@ -63,7 +68,7 @@ def check_password(request, email, password):
         logger.warning("Login refused while throttled")
         raise Throttled
 
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    user = _active_user(email)
     if user is None:
         # Hash anyway, so that timing does not tell which accounts exist.
         User().set_password(password)
@@ -74,11 +79,29 @@ def check_password(request, email, password):
     return None
 
 
+def count_failure(request, email):
+    """Count a failure the password check cannot see, such as a wrong code."""
+    _count_failure(_keys(request, email))
+
+
+def _active_user(email):
+    # No stored email holds NUL, and PostgreSQL refuses one in a query.
+    if "\x00" in email:
+        return None
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
 def _count_failure(keys):
     window = settings.ROSTER_LOGIN_WINDOW_SECONDS
     for key in keys:
-        if not cache.add(key, 1, window):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, window)
+        if cache.add(key, 1, window):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:
+            # The counter expired between add() and incr().
+            cache.set(key, 1, window)
+        else:
+            # The database cache's incr() writes the count back with the
+            # cache's default timeout, not the window; set the window again.
+            cache.touch(key, window)

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from roster.accounts.models import CLIENT_ID_LENGTH
 from roster.accounts.oauth import Validator, token_server
 
 FORM = "application/x-www-form-urlencoded"
@@ -14,11 +15,18 @@ REFUSED = {
     "refresh_token": "The refresh token is not valid, has expired or was used.",
 }
 THROTTLED = "Too many failed sign-in attempts; try again later."
+BAD_CLIENT = f"client_id must be at most {CLIENT_ID_LENGTH} printable characters."
 
 
 def _error(error, description):
     body = {"error": error, "error_description": description}
     return JsonResponse(body, status=400, headers={"Cache-Control": "no-store"})
+
+
+def _storable(client_id):
+    # The tokens' column holds CLIENT_ID_LENGTH characters, and PostgreSQL
+    # refuses NUL; other control characters are refused with it.
+    return len(client_id) <= CLIENT_ID_LENGTH and client_id.isprintable()
 
 
 @csrf_exempt
@@ -35,6 +43,8 @@ def token(request):
         return _error("unsupported_grant_type", UNSUPPORTED)
     if "client_id" not in form and request.headers.get("client_id"):
         form["client_id"] = request.headers["client_id"]
+    if not all(_storable(client_id) for client_id in form.getlist("client_id")):
+        return _error("invalid_grant", BAD_CLIENT)
 
     validator = Validator(request)
     _headers, body, status = token_server(validator).create_token_response(

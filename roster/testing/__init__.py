@@ -1,5 +1,6 @@
 """Helpers the test suites share: named records and real tokens."""
 
+import base64
 import datetime as dt
 from types import SimpleNamespace
 
@@ -13,6 +14,20 @@ from roster.courses.models import (
     CourseSection,
 )
 from roster.customers.models import Coworker, CoworkerType, Team
+
+TOKEN = "/api/token"
+SEARCH = "/api/content/coursemembers"
+DENIED = "Authorization has been denied for this request."
+
+# What the CourseMember search says when it refuses a paging or sort value.
+PAGE_RULE = "must be a whole number from 1 to 9223372036854775807; the first page is 1."
+SIZE_RULE = "must be a whole number from 1 to 5000; the number of records per page."
+SORTABLE = (
+    "CourseId, CourseTitle, CoworkerId, CoworkerCoworkerType, CoworkerFullName, "
+    "CoworkerCompanyName, CoworkerBillingName, LastCompletedLessonId, "
+    "LastCompletedLessonTitle, LastAccess, Approved, Blocked, Id, UpdatedOn, "
+    "CreatedOn, UniqueId, UpdatedBy, SystemId"
+)
 
 
 class QuickArgon2PasswordHasher(Argon2PasswordHasher):
@@ -112,3 +127,28 @@ def make_site(business, word):
         member=site.member, lesson=site.lesson, business=business
     )
     return site
+
+
+def basic(email, password, encoding="utf-8"):
+    """The HTTP Basic `Authorization` value for email:password."""
+    pair = f"{email}:{password}".encode(encoding)
+    return "Basic " + base64.b64encode(pair).decode("ascii")
+
+
+def envelope(records, page, size, first, last, next_, previous, total, pages):
+    """A search answer sorted by Id, with `records` as full_names gives them."""
+    return {
+        "Records": records,
+        "CurrentPageSize": size,
+        "CurrentPage": page,
+        "CurrentOrderField": "Id",
+        "CurrentSortDirection": 1,
+        "FirstItem": first,
+        "HasNextPage": next_,
+        "HasPreviousPage": previous,
+        "LastItem": last,
+        "PageNumber": page,
+        "PageSize": size,
+        "TotalItems": total,
+        "TotalPages": pages,
+    }

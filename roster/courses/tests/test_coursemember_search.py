@@ -6,9 +6,16 @@ customers each query must find, in the order the answer must give them.
 
 import pytest
 
-from roster.testing import full_names, invalid, make_team
-
-SEARCH = "/api/content/coursemembers"
+from roster.testing import (
+    PAGE_RULE,
+    SEARCH,
+    SIZE_RULE,
+    SORTABLE,
+    envelope,
+    full_names,
+    invalid,
+    make_team,
+)
 
 ANA, LENA, OMAR, ZOE, SVEN = (
     "Ana Smith",
@@ -59,12 +66,6 @@ RECORD_KEYS = [
     "LocalizationDetails",
     "CustomFields",
 ]
-SORTABLE = (
-    "CourseId, CourseTitle, CoworkerId, CoworkerCoworkerType, CoworkerFullName, "
-    "CoworkerCompanyName, CoworkerBillingName, LastCompletedLessonId, "
-    "LastCompletedLessonTitle, LastAccess, Approved, Blocked, Id, UpdatedOn, "
-    "CreatedOn, UniqueId, UpdatedBy, SystemId"
-)
 DATE_FORMS = (
     "a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:mm, UTC unless an offset follows)"
 )
@@ -434,24 +435,6 @@ def test_dir_zero_sorts_like_one(admin, roll):
 # Paging
 
 
-def envelope(records, page, size, first, last, next_, previous, total, pages):
-    return {
-        "Records": records,
-        "CurrentPageSize": size,
-        "CurrentPage": page,
-        "CurrentOrderField": "Id",
-        "CurrentSortDirection": 1,
-        "FirstItem": first,
-        "HasNextPage": next_,
-        "HasPreviousPage": previous,
-        "LastItem": last,
-        "PageNumber": page,
-        "PageSize": size,
-        "TotalItems": total,
-        "TotalPages": pages,
-    }
-
-
 PAGES = [
     ({"size": "2", "page": "1"}, envelope([ANA, LENA], 1, 2, 1, 2, True, False, 5, 3)),
     ({"size": "2", "page": "2"}, envelope([OMAR, ZOE], 2, 2, 3, 4, True, True, 5, 3)),
@@ -530,8 +513,6 @@ def test_empty_values_and_unknown_parameters_are_ignored(admin, roll, params):
     assert full_names(ask(admin, roll, params)) == EVERYONE
 
 
-PAGE_RULE = "must be a whole number from 1 to 9223372036854775807; the first page is 1."
-SIZE_RULE = "must be a whole number from 1 to 5000; the number of records per page."
 DIR_RULE = "must be 1 (ascending), -1 (descending) or 0."
 
 BAD_VALUES = [
