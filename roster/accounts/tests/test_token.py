@@ -138,10 +138,8 @@ NOWHERE = ({}, None)
     ],
 )
 def test_the_client_id_must_match_on_refresh(admin_user, at_login, at_refresh, status):
-    (login_fields, login_headers), (refresh_fields, refresh_headers) = (
-        at_login,
-        at_refresh,
-    )
+    login_fields, login_headers = at_login
+    refresh_fields, refresh_headers = at_refresh
     first = tokens(ask_token(password_grant(**login_fields), login_headers))
 
     response = ask_token(
