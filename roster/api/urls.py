@@ -18,5 +18,6 @@ def resource_urls(resource):
 
 urlpatterns = [
     re_path(r"^api/token/?$", token),
+    re_path(r"^api/openapi\.json$", views.openapi_document, name="openapi"),
     *(url for resource in REGISTRY.values() for url in resource_urls(resource)),
 ]

@@ -10,6 +10,7 @@ import datetime as dt
 
 import orjson
 from django.db import transaction
+from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from roster.accounts.authentication import AuthenticationFailed, authenticate
@@ -25,6 +26,7 @@ from roster.api.errors import (
     mutation_envelope,
 )
 from roster.api.fields import INT64_MAX, whole_number
+from roster.api.openapi import document_json
 from roster.api.search import search
 from roster.api.writes import check_references, read_ids, read_json, read_values
 from roster.core.errors import RuleBroken
@@ -234,6 +236,13 @@ def _done(resource, action, record, principal, record_id=None):
         updated_by=principal.user.email,
     )
     return json_response(body)
+
+
+def openapi_document(request):
+    """`/api/openapi.json`: the OpenAPI document, readable without credentials."""
+    if request.method not in ("GET", "HEAD"):
+        return MethodNotAllowed(["GET"]).response()
+    return HttpResponse(document_json(), content_type="application/json; charset=utf-8")
 
 
 def not_found(request, exception=None):
