@@ -30,6 +30,9 @@ ALLOWED_HOSTS = _env_list("ROSTER_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    # Swagger UI's files, for the documentation page at /api/docs.
+    "drf_spectacular_sidecar",
     "roster.core",
     "roster.accounts",
     "roster.businesses",
@@ -40,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
 
@@ -112,6 +116,10 @@ LANGUAGE_CODE = "en"
 USE_I18N = False
 
 STATIC_URL = "static/"
+# The static files are those of the installed packages: WhiteNoise finds
+# them there when a process starts and serves them itself, so no
+# collectstatic step nor separate file server is needed.
+WHITENOISE_USE_FINDERS = True
 
 # The Nexudus dialect.
 ROSTER_MAX_PAGE_SIZE = _env_int("ROSTER_MAX_PAGE_SIZE", 5000)

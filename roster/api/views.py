@@ -11,6 +11,8 @@ import datetime as dt
 import orjson
 from django.db import transaction
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from roster.accounts.authentication import AuthenticationFailed, authenticate
@@ -243,6 +245,13 @@ def openapi_document(request):
     if request.method not in ("GET", "HEAD"):
         return MethodNotAllowed(["GET"]).response()
     return HttpResponse(document_json(), content_type="application/json; charset=utf-8")
+
+
+def docs(request):
+    """`/api/docs`: the OpenAPI document rendered as a page to read and try."""
+    if request.method not in ("GET", "HEAD"):
+        return MethodNotAllowed(["GET"]).response()
+    return render(request, "api/docs.html", {"document": reverse("openapi")})
 
 
 def not_found(request, exception=None):

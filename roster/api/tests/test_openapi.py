@@ -1,9 +1,11 @@
-"""`GET /api/openapi.json`: the API described by itself.
+"""`GET /api/openapi.json` and `GET /api/docs`: the API described by itself.
 
 The document is derived from the resource declarations; these tests hold it
 to them (every resource, path, method, filter, range and ordering) and hold
 real answers to the schemas it documents.
 """
+
+import re
 
 import orjson
 import pytest
@@ -424,3 +426,24 @@ def test_the_token_answers_fit_their_schemas(document, admin_user):
     assert_documented(document, "/api/token", "POST", granted)
     assert refused.status_code == 400
     assert_documented(document, "/api/token", "POST", refused)
+
+
+# The documentation page
+
+
+def test_the_documentation_page_shows_the_document_with_its_own_files():
+    client = Client()
+
+    page = client.get("/api/docs")
+
+    assert page.status_code == 200
+    assert page["Content-Type"] == "text/html; charset=utf-8"
+    html = page.content.decode()
+    assert 'data-document="/api/openapi.json"' in html
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert len(assets) == 3
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200, asset
+        assert b"".join(response.streaming_content), asset
+    assert client.get("/api/docs/").status_code == 200
