@@ -572,14 +572,6 @@ def _collection(resource, max_page_size):
             },
             parameters=_search_parameters(resource, max_page_size),
         ),
-        "put": _operation(
-            resource,
-            "update",
-            "Edit",
-            f"Update a {name}",
-            {"200": done, **_errors("400", "401", "403", "404")},
-            requestBody=_body(name + "Update"),
-        ),
     }
     if resource.can_create:
         operations["post"] = _operation(
@@ -590,6 +582,14 @@ def _collection(resource, max_page_size):
             {"200": done, **_errors("400", "401", "403")},
             requestBody=_body(name + "Create"),
         )
+    operations["put"] = _operation(
+        resource,
+        "update",
+        "Edit",
+        f"Update a {name}",
+        {"200": done, **_errors("400", "401", "403", "404")},
+        requestBody=_body(name + "Update"),
+    )
     return operations
 
 
