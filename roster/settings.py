@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Swagger UI's files, for the documentation page at /api/docs.
+    "drf_spectacular_sidecar",
     "roster.core",
     "roster.accounts",
     "roster.businesses",

@@ -3,10 +3,10 @@ from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from roster.accounts.models import CLIENT_ID_LENGTH
 from roster.accounts.oauth import Validator, token_server
+from roster.api.errors import MethodNotAllowed
 
 FORM = "application/x-www-form-urlencoded"
 UNSUPPORTED = "grant_type must be password or refresh_token."
@@ -30,13 +30,14 @@ def _storable(client_id):
 
 
 @csrf_exempt
-@require_POST
 def token(request):
     """`POST /api/token`: the password and refresh-token grants.
 
     oauthlib runs the grant; the answer is reshaped to the contract, which
     names only three errors and never says why a password was refused.
     """
+    if request.method != "POST":
+        return MethodNotAllowed(["POST"]).response()
     form = request.POST.copy()
     grant = form.get("grant_type")
     if request.content_type != FORM or grant not in REFUSED:

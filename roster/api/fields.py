@@ -133,17 +133,25 @@ class Field:
         raise NotImplementedError
 
 
+# Beyond 2**53 a float no longer holds every whole number, and the JSON
+# parser reads integers past 64 bits as floats: such a float may not be the
+# number the client wrote (-2**63 - 1 arrives as -2**63).
+EXACT_FLOAT = 2**53
+
+
 def whole_number(value):
     """Read a JSON integer, an integral number (2.0) or a string of digits.
 
-    Return None for anything else: a fraction, a boolean, text, a list.
+    Return None for anything else: a fraction, a boolean, text, a list, or
+    a number with a fraction or an exponent too large to be exact.
     """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() else None
+        exact = value.is_integer() and abs(value) <= EXACT_FLOAT
+        return int(value) if exact else None
     if isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,30}", value.strip()):
         return int(value)
     return None

@@ -11,6 +11,9 @@ import datetime as dt
 import orjson
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from roster.accounts.authentication import AuthenticationFailed, authenticate
@@ -28,6 +31,7 @@ from roster.api.errors import (
     mutation_envelope,
 )
 from roster.api.fields import INT64_MAX, whole_number
+from roster.api.openapi import document_json
 from roster.api.search import search
 from roster.api.writes import check_references, read_ids, read_json, read_values
 from roster.core.errors import RuleBroken
@@ -243,6 +247,20 @@ def _done(resource, action, record, principal, record_id=None):
         updated_by=principal.user.email,
     )
     return json_response(body)
+
+
+def openapi_document(request):
+    """`/api/openapi.json`: the OpenAPI document, readable without credentials."""
+    if request.method not in ("GET", "HEAD"):
+        return MethodNotAllowed(["GET"]).response()
+    return HttpResponse(document_json(), content_type="application/json; charset=utf-8")
+
+
+def docs(request):
+    """`/api/docs`: the OpenAPI document rendered as a page to read and try."""
+    if request.method not in ("GET", "HEAD"):
+        return MethodNotAllowed(["GET"]).response()
+    return render(request, "api/docs.html", {"document": reverse("openapi")})
 
 
 def not_found(request, exception=None):

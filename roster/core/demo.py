@@ -9,6 +9,7 @@ and is not a way to change records, which goes through the services.
 
 import datetime as dt
 import random
+import unicodedata
 
 from django.db import transaction
 from django.utils import timezone
@@ -165,7 +166,7 @@ def _customers(random_, businesses, count, now, progress):
             Coworker(
                 coworker_type=kind,
                 full_name=f"{first} {last}",
-                email=f"{first}.{last}.{number}@example.com".lower().replace("'", ""),
+                email=f"{_ascii(first)}.{_ascii(last)}.{number}@example.com",
                 company_name=company,
                 billing_name=company or f"{first} {last}",
                 invoicing_business=businesses[number % len(businesses)],
@@ -175,6 +176,20 @@ def _customers(random_, businesses, count, now, progress):
             )
         )
     return _bulk(Coworker, coworkers, progress, "Customers")
+
+
+# Letters that lose no accent under NFKD, spelled as their languages do.
+_SPELLED = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "ß": "ss", "'": ""})
+
+
+def _ascii(name):
+    """A name as an email address spells it: lower case, without accents.
+
+    The API refuses addresses whose local part is not ASCII, so the demo's
+    customers can be written back exactly as they are read.
+    """
+    spelled = unicodedata.normalize("NFKD", name.lower().translate(_SPELLED))
+    return spelled.encode("ascii", "ignore").decode()
 
 
 def _teams(random_, businesses, coworkers):
@@ -197,6 +212,10 @@ def _teams(random_, businesses, coworkers):
 def _courses(random_, businesses, coworkers, count, now):
     """Create the courses with sections and lessons; map course to lessons."""
     lessons_of = {}
+    local = {
+        business.pk: [c for c in coworkers if c.invoicing_business_id == business.pk]
+        for business in businesses
+    }
     for number in range(count):
         business = businesses[number % len(businesses)]
         topic = COURSE_TOPICS[number % len(COURSE_TOPICS)]
@@ -208,7 +227,8 @@ def _courses(random_, businesses, coworkers, count, now):
             visibility=random_.choice(list(Visibility)),
             display_order=number,
             active=random_.random() > 0.1,
-            host=random_.choice(coworkers) if random_.random() < 0.3 else None,
+            # A host is a customer of the course's own business.
+            host=random_.choice(local[business.pk]) if random_.random() < 0.3 else None,
             created_on=created,
             updated_on=created,
             updated_by="demo@roster.local",

@@ -494,3 +494,15 @@ def sent_from(peer, forwarded):
     """The test client's arguments for a request from `peer`."""
     headers = {"X-Forwarded-For": forwarded} if forwarded else None
     return {"REMOTE_ADDR": peer, "headers": headers}
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_another_method_is_refused_in_the_contract_shape(method):
+    response = Client().generic(method, TOKEN)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {
+        "Message": "The requested resource does not support this HTTP method."
+    }

@@ -2,12 +2,14 @@
 
 import pytest
 from django.core.management import call_command
+from django.core.validators import validate_email
 from django.db.models import Count, F
 
+from roster.api.resources import REGISTRY
 from roster.businesses.models import Business
 from roster.conftest import Api
 from roster.core import demo
-from roster.courses.models import CourseCompletedLesson, CourseMember
+from roster.courses.models import Course, CourseCompletedLesson, CourseMember
 from roster.customers.models import Coworker, CoworkerType
 
 
@@ -58,6 +60,29 @@ def test_data_has_the_spread_a_demo_needs(small_demo):
     assert Coworker.objects.filter(teams__isnull=False).exists()
     per_business = Business.objects.annotate(n=Count("courses")).values_list("n")
     assert sorted(per_business) == [(3,), (3,), (3,)]
+
+
+def test_records_keep_the_rules_the_api_writes_by(small_demo):
+    for email in Coworker.objects.values_list("email", flat=True):
+        validate_email(email)
+    hosts = Course.objects.exclude(host=None)
+    assert hosts.exists()
+    assert not hosts.exclude(host__invoicing_business=F("business")).exists()
+
+
+@pytest.mark.parametrize("resource", REGISTRY.values(), ids=lambda r: r.name)
+def test_records_can_be_written_back_as_read(small_demo, admin, resource):
+    """A PUT of a record as a get reads it succeeds, as the contract says."""
+    path = "/api/" + resource.path
+    found = admin.get(path, {"size": 20}).json()["Records"]
+    assert found
+
+    for listed in found:
+        record = admin.get(f"{path}/{listed['Id']}").json()
+        response = admin.client.put(
+            path, record, content_type="application/json", headers=admin.headers
+        )
+        assert response.status_code == 200, (record, response.content)
 
 
 def test_search_columns_are_filled(small_demo):
