@@ -95,11 +95,15 @@ def enrol(values, actor):
     """
     course = Course.objects.get(pk=values["course_id"])
     member = CourseMember(business_id=course.business_id)
-    if values.get("approved"):
-        member.approved_on = timezone.now()
     try:
         with transaction.atomic():
-            return save_record(member, values, actor)
+            save_record(member, values, actor)
+            if member.approved:
+                # Approved from the start: Timed lessons count from the very
+                # moment the enrolment was created.
+                member.approved_on = member.created_on
+                member.save(update_fields=["approved_on"])
+            return member
     except IntegrityError:
         if CourseMember.objects.filter(
             course_id=values["course_id"], coworker_id=values["coworker_id"]
