@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from roster.accounts.models import User
 from roster.accounts.roles import ALL_ROLES
@@ -73,6 +73,11 @@ def sign_up_customer(business, full_name, email, password):
     )
     user = User(email=email.lower(), coworker=coworker)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Another sign-up took the email between the check and the write.
+        raise RuleBroken("Email", email, LOGIN_TAKEN) from None
     logger.info("Customer %s signed up with login %s", coworker.pk, user.pk)
     return user

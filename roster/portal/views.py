@@ -34,10 +34,10 @@ def customer_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         coworker = catalogue.customer_of(request.user)
+        if coworker is None and request.user.is_authenticated:
+            # An administrator's session stays as it is for its own face.
+            return render(request, "portal/not_customer.html", status=403)
         if coworker is None:
-            if request.user.is_authenticated:
-                logout(request)
-                messages.info(request, "Sign in with a customer's login.")
             target = reverse("portal:login")
             return redirect(f"{target}?next={request.get_full_path()}")
         request.coworker = coworker

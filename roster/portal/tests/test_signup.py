@@ -165,3 +165,26 @@ def test_administrators_get_no_reset_from_the_portal(admin_user, settings):
     Client().post("/portal/password-reset/", {"email": admin_user.email})
 
     assert mail.outbox == []
+
+
+def test_an_administrators_session_is_turned_away_but_kept(admin_user):
+    client = Client()
+    client.force_login(admin_user)
+
+    response = client.get("/portal/")
+
+    assert response.status_code == 403
+    assert "Not a customer's login" in response.content.decode()
+    assert client.session["_auth_user_id"] == str(admin_user.pk)
+
+
+def test_an_inactive_customer_cannot_sign_in(campus):
+    campus.ana.active = False
+    campus.ana.save()
+
+    response = Client().post(
+        "/portal/login/", {"email": "ana@example.com", "password": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in response.client.session
