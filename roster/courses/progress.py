@@ -155,7 +155,9 @@ def _rule(rule, previous, done, approved_on, now):
     if rule.unlock_type == UnlockType.TIMED:
         if approved_on is None:
             return False, None, None
-        moment = approved_on + dt.timedelta(hours=24 * rule.unlock_after_days)
+        # Whole seconds, so that the instant shown is the instant it opens.
+        start = approved_on.replace(microsecond=0)
+        moment = start + dt.timedelta(hours=24 * rule.unlock_after_days)
         return (now >= moment), (moment if now < moment else None), None
     return True, None, None
 

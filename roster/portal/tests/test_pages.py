@@ -1,10 +1,17 @@
 """The catalogue, course and lesson pages, as a signed-in customer sees them."""
 
+import datetime as dt
+
 import pytest
 
-from roster.courses import services
-from roster.courses.models import CourseCompletedLesson, CourseMember
-from roster.testing import enrol
+from roster.courses import progress, services
+from roster.courses.models import (
+    CourseCompletedLesson,
+    CourseMember,
+    CourseSection,
+    UnlockType,
+)
+from roster.testing import enrol, make_lesson
 
 
 def text(response):
@@ -218,3 +225,39 @@ def test_a_lesson_of_another_course_is_not_found(campus, ana):
     )
 
     assert response.status_code == 404
+
+
+def test_a_timed_lesson_shows_the_instant_it_opens(campus, ana):
+    campus.quiz.unlock_type, campus.quiz.unlock_after_days = UnlockType.TIMED, 2
+    campus.quiz.save()
+    member = services.sign_up(campus.python, campus.ana, "ana@example.com")
+    opens = member.approved_on.replace(microsecond=0) + dt.timedelta(days=2)
+
+    html = text(course_page(ana, campus.python))
+
+    assert f'<time datetime="{opens.isoformat()}">' in html
+    assert f">{opens:%-d %b %Y, %H:%M:%S} UTC</time>" in html
+
+
+def test_what_is_shown_locked_is_exactly_what_is_refused(campus, ana):
+    section = CourseSection.objects.create(
+        course=campus.python, title="Later", unlock_type=UnlockType.TIMED
+    )
+    section.unlock_after_days = 1
+    section.save()
+    extra = make_lesson(campus.python, "Extra", section=section)
+    member = services.sign_up(campus.python, campus.ana, "ana@example.com")
+    shown = {
+        state.lesson.pk: state.open
+        for state in progress.lesson_states(campus.python, member)
+    }
+
+    for lesson in campus.python.lessons.all():
+        page = lesson_page(ana, lesson)
+        assert (page.status_code == 200) is shown[lesson.pk], lesson.title
+    assert shown == {
+        extra.pk: False,
+        campus.variables.pk: True,
+        campus.loops.pk: False,
+        campus.quiz.pk: True,
+    }
