@@ -3,12 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from roster.api.errors import DENIED
 from roster.conftest import Anonymous
 from roster.courses import services
 from roster.courses.models import CourseMember, UnlockType
-from roster.testing import enrol, invalid
+from roster.testing import enrol, invalid, make_course, make_lesson
 
 COURSES = "/api/public/courses"
 
@@ -221,3 +223,19 @@ def test_the_wrong_method_is_refused(campus, ana_api):
 
     assert response.status_code == 405
     assert response["Allow"] == "GET"
+
+
+def test_the_catalogue_costs_the_same_queries_however_many_courses(campus, ana_api):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert ana_api.get(COURSES).status_code == 200
+        return len(captured)
+
+    services.sign_up(campus.python, campus.ana, "ana@example.com")
+    few = queries()
+    for number in range(5):
+        course = make_course(campus.north, f"Extra {number}")
+        make_lesson(course, "Lesson")
+        services.sign_up(course, campus.ana, "ana@example.com")
+
+    assert queries() == few
