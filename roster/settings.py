@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "roster.customers",
     "roster.courses",
     "roster.api",
+    "roster.portal",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,29 @@ ROSTER_CACHE_URL = os.environ.get("ROSTER_CACHE_URL", "")
 ROSTER_TRUSTED_PROXIES = _env_list("ROSTER_TRUSTED_PROXIES")
 if ROSTER_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The address people reach Roster at; links sent by email are built from
+# it, never from the Host header of a request.
+ROSTER_PUBLIC_URL = os.environ.get("ROSTER_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Email (password resets): printed on the console unless an SMTP server is
+# configured.
+EMAIL_HOST = os.environ.get("ROSTER_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = _env_int("ROSTER_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("ROSTER_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ROSTER_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("ROSTER_EMAIL_USE_TLS", "true").lower() in {
+    "1",
+    "true",
+    "yes",
+}
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("ROSTER_EMAIL_FROM", "roster@localhost")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,10 @@
+from django.urls import include, path
+
 from roster.api.urls import urlpatterns as api_urlpatterns
 
-urlpatterns = [*api_urlpatterns]
+urlpatterns = [
+    *api_urlpatterns,
+    path("", include("roster.portal.urls")),
+]
 
 handler404 = "roster.api.views.not_found"

@@ -4,10 +4,13 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from roster.accounts.models import User
 from roster.accounts.roles import ALL_ROLES
+from roster.core.errors import RuleBroken
+from roster.customers.models import Coworker, CoworkerType
+from roster.customers.services import save_coworker
 
 logger = logging.getLogger(__name__)
 
@@ -38,4 +41,43 @@ def save_administrator(email, password=None, *, roles=(), businesses=(), full=No
     user.businesses.set(businesses)
 
     logger.info("Administrator %s %s", user.pk, "created" if created else "updated")
+    return user
+
+
+LOGIN_TAKEN = "Email is already used by a login; sign in or reset the password."
+
+
+@transaction.atomic
+def sign_up_customer(business, full_name, email, password):
+    """Create a customer of `business` and its portal login, together.
+
+    The login's email is unique among all logins, and the customer's among
+    the customers of the business; either refusal creates nothing.
+    """
+    email = email.strip()
+    if business.suspended:
+        message = "The business does not take sign-ups now."
+        raise RuleBroken("InvoicingBusinessId", business.pk, message)
+    if User.objects.filter(email__iexact=email).exists():
+        raise RuleBroken("Email", email, LOGIN_TAKEN)
+    coworker = save_coworker(
+        Coworker(),
+        {
+            "coworker_type": CoworkerType.INDIVIDUAL,
+            "full_name": full_name.strip(),
+            "email": email,
+            "billing_name": full_name.strip(),
+            "invoicing_business_id": business.pk,
+        },
+        email,
+    )
+    user = User(email=email.lower(), coworker=coworker)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Another sign-up took the email between the check and the write.
+        raise RuleBroken("Email", email, LOGIN_TAKEN) from None
+    logger.info("Customer %s signed up with login %s", coworker.pk, user.pk)
     return user

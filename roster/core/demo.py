@@ -15,7 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from roster.accounts.models import User
+from roster.accounts.services import sign_up_customer
 from roster.businesses.models import Business
+from roster.courses import progress, services
 from roster.courses.models import (
     CompletionType,
     Course,
@@ -29,6 +32,8 @@ from roster.courses.models import (
 from roster.customers.models import Coworker, CoworkerType, Team
 
 SEED = 20261203
+MEMBER_EMAIL = "member@example.com"
+MEMBER_PASSWORD = "roster-demo"
 BATCH = 2000
 
 BUSINESSES = [
@@ -341,3 +346,44 @@ def _member(random_, course, coworker, lessons, now):
         updated_by="demo@roster.local",
     )
     return member, done
+
+
+def member_login(email=MEMBER_EMAIL, password=MEMBER_PASSWORD):
+    """The demo customer's login, made once through the services.
+
+    Its customer belongs to the first business and is enrolled in a few of
+    its courses: approved in a Public one with two lessons completed,
+    approved in another with none, and waiting in a Private one.
+    """
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        business = Business.objects.filter(suspended=False).order_by("id").first()
+        user = sign_up_customer(business, "Robin Demo", email, password)
+    coworker = user.coworker
+    if coworker.enrolments.exists():
+        return user
+
+    courses = list(
+        Course.objects.filter(business=coworker.invoicing_business, active=True)
+        .filter(lessons__active=True)
+        .distinct()
+        .order_by("display_order", "id")
+    )
+    public = [c for c in courses if c.visibility == Visibility.PUBLIC]
+    private = [c for c in courses if c.visibility == Visibility.PRIVATE]
+    for course in [*public[:2], *private[:1]]:
+        services.sign_up(course, coworker, email)
+    if public:
+        _complete_some(public[0], coworker, email, 2)
+    return user
+
+
+def _complete_some(course, coworker, actor, count):
+    """Complete the first `count` lessons a member can, in the lesson order."""
+    member = CourseMember.objects.get(course=course, coworker=coworker)
+    for _ in range(count):
+        states = progress.lesson_states(course, member)
+        todo = [s for s in states if s.open and s.trackable and not s.completed]
+        if not todo:
+            return
+        services.complete_open_lesson(member, todo[0].lesson, actor)

@@ -11,12 +11,15 @@ from django.utils import timezone
 
 from roster.core.errors import RuleBroken
 from roster.core.services import delete_record, plain, record_change, save_record
+from roster.courses import progress
 from roster.courses.models import (
+    CompletionType,
     Course,
     CourseCompletedLesson,
     CourseLesson,
     CourseMember,
     CourseSection,
+    Visibility,
 )
 
 logger = logging.getLogger(__name__)
@@ -92,11 +95,15 @@ def enrol(values, actor):
     """
     course = Course.objects.get(pk=values["course_id"])
     member = CourseMember(business_id=course.business_id)
-    if values.get("approved"):
-        member.approved_on = timezone.now()
     try:
         with transaction.atomic():
-            return save_record(member, values, actor)
+            save_record(member, values, actor)
+            if member.approved:
+                # Approved from the start: Timed lessons count from the very
+                # moment the enrolment was created.
+                member.approved_on = member.created_on
+                member.save(update_fields=["approved_on"])
+            return member
     except IntegrityError:
         if CourseMember.objects.filter(
             course_id=values["course_id"], coworker_id=values["coworker_id"]
@@ -104,6 +111,43 @@ def enrol(values, actor):
             message = "CoworkerId is already enrolled in this course."
             raise RuleBroken("CoworkerId", values["coworker_id"], message) from None
         raise
+
+
+# Visibilities whose sign-ups are approved at once; the others wait for an
+# administrator.
+OPEN_VISIBILITIES = {Visibility.PUBLIC, Visibility.HIDDEN}
+
+
+def sign_up(course, coworker, actor):
+    """A customer's own sign-up to a course of its business.
+
+    Public and Hidden courses approve it at once, so Timed lessons count
+    from the sign-up; Private and Paid ones leave it waiting for an
+    administrator. Signing up again returns the enrolment unchanged.
+    """
+    existing = CourseMember.objects.filter(course=course, coworker=coworker).first()
+    if existing is not None:
+        return existing
+    if not course.active or course.business_id != coworker.invoicing_business_id:
+        message = "CourseId must be the id of an active course of your business."
+        raise RuleBroken("CourseId", course.pk, message)
+    values = {
+        "course_id": course.pk,
+        "coworker_id": coworker.pk,
+        "approved": course.visibility in OPEN_VISIBILITIES,
+    }
+    try:
+        member = enrol(values, actor)
+    except RuleBroken:
+        # A second sign-up raced this one and won; the result is the same.
+        return CourseMember.objects.get(course=course, coworker=coworker)
+    logger.info(
+        "Coworker %s signed up to course %s (approved: %s)",
+        coworker.pk,
+        course.pk,
+        member.approved,
+    )
+    return member
 
 
 def update_member(member, values, actor):
@@ -165,6 +209,52 @@ def complete_lesson(values, actor):
         raise RuleBroken("CourseLessonId", lesson.pk, message) from None
     update_progress(member, lesson, completion.created_on, actor)
     return completion
+
+
+@transaction.atomic
+def note_access(member, actor):
+    """Note that a member opened course content now (its LastAccess)."""
+    member = CourseMember.objects.select_for_update().get(pk=member.pk)
+    _set_progress(member, actor, last_access=timezone.now())
+    return member
+
+
+LOCKED = "The lesson is locked for you now."
+
+
+@transaction.atomic
+def open_lesson(member, lesson, actor):
+    """A member opens a lesson: refuse a locked one, note the access.
+
+    Opening a Visited lesson completes it. Return the lesson's state as
+    the member sees it afterwards.
+    """
+    member = CourseMember.objects.select_for_update().get(pk=member.pk)
+    state = progress.lesson_state(member.course, member, lesson)
+    if state is None or not state.open:
+        raise RuleBroken("CourseLessonId", lesson.pk, LOCKED)
+    note_access(member, actor)
+    if lesson.completion_type == CompletionType.VISITED and not state.completed:
+        complete_lesson({"member_id": member.pk, "lesson_id": lesson.pk}, actor)
+    return progress.lesson_state(member.course, member, lesson)
+
+
+@transaction.atomic
+def complete_open_lesson(member, lesson, actor):
+    """A member completes a lesson it may open; once is enough.
+
+    A locked lesson, or one not tracked (CompletionType None), is refused.
+    """
+    member = CourseMember.objects.select_for_update().get(pk=member.pk)
+    state = progress.lesson_state(member.course, member, lesson)
+    if state is None or not state.open:
+        raise RuleBroken("CourseLessonId", lesson.pk, LOCKED)
+    if not state.trackable:
+        message = "The lesson is not tracked: there is nothing to complete."
+        raise RuleBroken("CourseLessonId", lesson.pk, message)
+    if not state.completed:
+        complete_lesson({"member_id": member.pk, "lesson_id": lesson.pk}, actor)
+    return progress.lesson_state(member.course, member, lesson)
 
 
 def update_progress(member, lesson, moment, actor):

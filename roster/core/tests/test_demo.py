@@ -96,9 +96,33 @@ def test_demo_command_loads_once_and_keeps_the_admin(db, capsys):
 
     output = capsys.readouterr().out
     assert output.count("Demo data already loaded.") == 1
-    assert CourseMember.objects.count() == 15000
+    demo_member = CourseMember.objects.filter(coworker__email=demo.MEMBER_EMAIL)
+    assert CourseMember.objects.exclude(pk__in=demo_member).count() == 15000
     assert "curl -s -X POST http://127.0.0.1:8000/api/token" in output
     response = Api("admin@example.com", "roster-demo").get(
         "/api/content/coursemembers", {"size": 1}
     )
-    assert response.json()["TotalItems"] == 15000
+    assert response.json()["TotalItems"] == 15000 + demo_member.count()
+
+
+def test_demo_command_prints_both_faces_and_the_member_login(db, capsys):
+    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve")
+
+    output = capsys.readouterr().out
+    assert "Admin Panel:    http://127.0.0.1:8000/admin/" in output
+    assert "Members Portal: http://127.0.0.1:8000/portal/" in output
+    assert "member@example.com / roster-demo" in output
+    members = CourseMember.objects.filter(coworker__email=demo.MEMBER_EMAIL)
+    assert sorted((m.course.visibility, m.approved) for m in members) == [
+        (1, True),
+        (1, True),
+        (3, False),
+    ]
+    assert any(m.last_completed_lesson_id for m in members)
+    response = Api(demo.MEMBER_EMAIL, demo.MEMBER_PASSWORD).get("/api/public/courses")
+    assert response.status_code == 200
+    assert {course["Status"] for course in response.json()} >= {
+        "Approved",
+        "WaitingForApproval",
+    }

@@ -37,6 +37,7 @@ class Command(BaseCommand):
             made = demo.load(progress=True)
             self.stdout.write(", ".join(f"{n} {what}" for what, n in made.items()))
         save_administrator(ADMIN_EMAIL, ADMIN_PASSWORD, full=True)
+        demo.member_login()
 
         self.stdout.write(self._instructions(host, port))
         if not no_serve:
@@ -46,7 +47,8 @@ class Command(BaseCommand):
         base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
         return f"""
 Roster is serving the demo at {base}/
-Administrator: {ADMIN_EMAIL} / {ADMIN_PASSWORD}
+Admin Panel:    {base}/admin/   {ADMIN_EMAIL} / {ADMIN_PASSWORD}
+Members Portal: {base}/portal/  {demo.MEMBER_EMAIL} / {demo.MEMBER_PASSWORD}
 
 Get a token:
   curl -s -X POST {base}/api/token \\
