@@ -13,12 +13,15 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def save_administrator(email, password=None, *, roles=(), businesses=(), full=None):
+def save_administrator(
+    email, password=None, *, roles=(), businesses=(), full=None, active=True
+):
     """Create an administrator, or update the one with this email.
 
     With `full` the administrator holds every role everywhere; otherwise it
     holds `roles` within `businesses` (Business records or ids). A password
-    of None leaves an existing password as it is.
+    of None leaves an existing password as it is; `active` False keeps the
+    login from signing in anywhere.
     """
     email = email.strip().lower()
     validate_email(email)
@@ -33,7 +36,7 @@ def save_administrator(email, password=None, *, roles=(), businesses=(), full=No
     if full is not None:
         user.full_admin = full
     user.roles = sorted(roles)
-    user.is_active = True
+    user.is_active = active
     user.save()
     user.businesses.set(businesses)
 
