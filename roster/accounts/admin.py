@@ -5,63 +5,22 @@ same function as `createadmin`. Customers' logins (linked to a Coworker,
 holding no roles) never enter the panel.
 """
 
-import pyotp
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetPasswordMixin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from roster.accounts import throttling
 from roster.accounts.models import User
 from roster.accounts.roles import ALL_ROLES
-from roster.accounts.services import save_administrator
+from roster.accounts.services import save_administrator, set_password
 from roster.businesses.models import Business
 
-
-class LoginForm(AdminAuthenticationForm):
-    """Email and password, and the one-time code where the account has one.
-
-    Passwords are checked through the same throttle as the token endpoint,
-    so the panel is no easier to guess against than the API.
-    """
-
-    totp = forms.CharField(
-        label="One-time code",
-        required=False,
-        max_length=10,
-        help_text="Only for accounts with two-factor authentication.",
-    )
-
-    def clean(self):
-        email = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if not email or not password:
-            return self.cleaned_data
-        try:
-            user = throttling.check_password(self.request, email, password)
-        except throttling.Throttled:
-            message = "Too many failed logins; try again later."
-            raise ValidationError(message, code="throttled") from None
-        if user is None or not _code_accepted(user, self.cleaned_data.get("totp")):
-            raise self.get_invalid_login_error()
-        self.confirm_login_allowed(user)
-        self.user_cache = user
-        return self.cleaned_data
-
-
-def _code_accepted(user, code):
-    if not user.totp_secret:
-        return True
-    code = (code or "").strip()
-    return bool(code) and pyotp.TOTP(user.totp_secret).verify(code, valid_window=1)
-
-
-admin.site.login_form = LoginForm
-admin.site.login_template = "admin/roster/login.html"
+admin.site.unregister(Group)
 
 
 def role_choices():
@@ -78,7 +37,7 @@ class AdministratorForm(forms.ModelForm):
     businesses = forms.ModelMultipleChoiceField(
         Business.objects.order_by("name", "id"),
         required=False,
-        widget=admin.widgets.FilteredSelectMultiple("businesses", is_stacked=False),
+        widget=FilteredSelectMultiple("businesses", is_stacked=False),
         help_text="The businesses whose records the administrator sees.",
     )
 
@@ -113,15 +72,7 @@ class PasswordForm(AdminPasswordChangeForm):
         self.fields["password2"].required = True
 
     def save(self, commit=True):
-        user = self.user
-        return save_administrator(
-            user.email,
-            self.cleaned_data["password1"],
-            roles=user.roles,
-            businesses=list(user.businesses.all()),
-            full=user.full_admin,
-            active=user.is_active,
-        )
+        return set_password(self.user, self.cleaned_data["password1"])
 
 
 @admin.register(User)

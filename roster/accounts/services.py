@@ -42,3 +42,15 @@ def save_administrator(
 
     logger.info("Administrator %s %s", user.pk, "created" if created else "updated")
     return user
+
+
+def set_password(user, password):
+    """Give an administrator a new password, keeping its roles and businesses."""
+    return save_administrator(
+        user.email,
+        password,
+        roles=user.roles,
+        businesses=list(user.businesses.all()),
+        full=user.full_admin,
+        active=user.is_active,
+    )

@@ -26,10 +26,6 @@ from roster.core.errors import RuleBroken
 from roster.core.models import Change
 from roster.core.text import fold
 
-admin.site.site_header = "Roster Admin Panel"
-admin.site.site_title = "Roster"
-admin.site.index_title = "Courses, customers and businesses"
-
 # The columns every record shares; the services keep them, nobody types them.
 COMMON_FIELDS = ("created_on", "updated_on", "updated_by", "system_id")
 

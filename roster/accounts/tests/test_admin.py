@@ -133,3 +133,16 @@ def test_customer_logins_are_not_listed(north, make_panel):
 
     emails = [user.email for user in response.context["cl"].result_list]
     assert emails == ["root@example.com"]
+
+
+def test_an_administrator_changes_its_own_password(north, make_panel):
+    panel = make_panel("staff@example.com", roles=["Team-List"], businesses=[north])
+    secret = "my own new secret 3"
+    body = {"old_password": PASSWORD, "new_password1": secret, "new_password2": secret}
+
+    response = panel.post("/admin/password_change/", body)
+
+    assert response.status_code == 302, response.content
+    assert sign_in(Client(), "staff@example.com", secret).status_code == 302
+    user = User.objects.get(email="staff@example.com")
+    assert (user.roles, list(user.businesses.all())) == (["Team-List"], [north])
