@@ -1,6 +1,8 @@
 """The Admin Panel's course pages, through signed-in sessions."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from roster.accounts.roles import ACTIONS, role
@@ -316,3 +318,21 @@ def test_the_course_page_shows_its_lessons_members_and_progress(pottery, make_pa
     ]
     assert later in lessons
     assert "width: 66.7%" in response.content.decode()
+
+
+def test_the_member_list_costs_the_same_queries_for_any_number_of_rows(
+    world, north_panel
+):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert north_panel.get(MEMBERS).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for number in range(20):
+        customer = make_customer(
+            world.north.business, f"Extra {number}", email=f"extra{number}@example.com"
+        )
+        enrol(world.north.course, customer)
+
+    assert queries() == few
