@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from roster.accounts.roles import ACTIONS, role
 from roster.accounts.services import save_administrator
@@ -55,12 +56,12 @@ def test_an_administrator_signs_in_and_approves_a_waiting_enrolment(
     page.goto(f"{MEMBERS}?status=waiting")
     screenshot(page, "admin-waiting-queue")
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)
     rows.first.locator("input.action-select").check()
     page.select_option("select[name=action]", "approve")
     page.click("button[name=index]")
 
-    assert "1 enrolments approved." in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("1 enrolments approved.")
     waiting.refresh_from_db()
     assert waiting.approved is True
     change = Change.objects.get()
@@ -78,11 +79,13 @@ def test_an_administrator_sees_only_its_business_and_exports_the_filtered_rows(
 
     page.goto(MEMBERS)
     screenshot(page, "admin-course-members")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(2)
     assert "South" not in page.locator("#content").inner_text()
-    assert page.locator("#result_list tbody tr").count() == 2
 
     page.click("#changelist-filter a:text('Waiting for approval')")
-    assert page.locator("#result_list tbody tr").count() == 1
+    page.wait_for_url("**status=waiting")
+    expect(rows).to_have_count(1)
     with page.expect_download() as download:
         page.click("a.export-csv")
     text = download.value.path().read_bytes().decode("utf-8")
@@ -104,7 +107,7 @@ def test_the_course_page_and_the_history_list(page, world, waiting):
     sign_in(page, "root@example.com")
 
     page.goto(f"/admin/courses/course/{world.north.course.pk}/change/")
-    assert page.locator(".count-waiting").inner_text() == "1"
+    expect(page.locator(".count-waiting")).to_have_text("1")
     assert page.locator(".count-approved").inner_text() == "1"
     lessons = page.locator("#course-lessons tbody tr .completed")
     assert lessons.all_inner_texts() == ["1", "0"]
