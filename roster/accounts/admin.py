@@ -7,7 +7,6 @@ holding no roles) never enter the panel.
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetPasswordMixin
 from django.contrib.auth.models import Group
@@ -37,7 +36,7 @@ class AdministratorForm(forms.ModelForm):
     businesses = forms.ModelMultipleChoiceField(
         Business.objects.order_by("name", "id"),
         required=False,
-        widget=FilteredSelectMultiple("businesses", is_stacked=False),
+        widget=forms.CheckboxSelectMultiple,
         help_text="The businesses whose records the administrator sees.",
     )
 

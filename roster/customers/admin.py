@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import FilteredSelectMultiple
 
 from roster.core.admin import ResourceAdmin
 from roster.customers import services
@@ -13,7 +12,7 @@ class CoworkerForm(forms.ModelForm):
     teams = forms.ModelMultipleChoiceField(
         Team.objects.order_by("name", "id"),
         required=False,
-        widget=FilteredSelectMultiple("teams", is_stacked=False),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
