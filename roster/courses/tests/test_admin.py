@@ -51,6 +51,7 @@ def test_another_business_is_absent_from_list_counts_filters_and_search(
     assert "South" not in page
     assert shown(north_panel.get(MEMBERS, {"q": "south"})) == []
     assert shown(north_panel.get(MEMBERS, {"q": "NORTH"})) == ["North Member"]
+    assert shown(north_panel.get(MEMBERS, {"q": "north@EXAMPLE"})) == ["North Member"]
     other_course = {"course__id__exact": world.south.course.pk}
     assert shown(north_panel.get(MEMBERS, other_course)) == []
 
@@ -102,6 +103,20 @@ def test_enrolling_another_business_customer_is_refused(world, north_panel):
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["coworker"]
+    assert not CourseMember.objects.filter(coworker=world.south.spare).exists()
+
+
+def test_references_must_all_be_of_one_business(world, make_panel):
+    both = [world.north.business, world.south.business]
+    panel = make_panel("both@example.com", roles=EVERY_ROLE, businesses=both)
+    body = {"course": world.north.course.pk, "coworker": world.south.spare.pk}
+
+    response = panel.post(f"{MEMBERS}add/", body)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "CoworkerId: CoworkerId must be the id of a Coworker of the same business."
+    ]
     assert not CourseMember.objects.filter(coworker=world.south.spare).exists()
 
 
