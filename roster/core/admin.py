@@ -11,7 +11,7 @@ exactly like a missing one.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedFieldListFilter
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
@@ -72,7 +72,8 @@ def form_values(form):
     for name, value in form.cleaned_data.items():
         try:
             field = opts.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
+            # A form's own field, such as a password confirmation.
             continue
         if field.many_to_many:
             values[name] = sorted(item.pk for item in value)
