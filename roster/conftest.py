@@ -125,6 +125,29 @@ def make_api(db):
     return make
 
 
+def sign_in(client, email, password=PASSWORD):
+    """Sign in to the Admin Panel through its login form; return the answer."""
+    return client.post(
+        "/admin/login/", {"username": email, "password": password, "next": "/admin/"}
+    )
+
+
+@pytest.fixture
+def make_panel(db):
+    """Make an administrator; return a test client signed in to the panel."""
+
+    def make(email, roles=(), businesses=(), full=None):
+        save_administrator(
+            email, PASSWORD, roles=roles, businesses=businesses, full=full
+        )
+        client = Client()
+        response = sign_in(client, email)
+        assert response.status_code == 302, response.content
+        return client
+
+    return make
+
+
 @pytest.fixture
 def world(north, south):
     """North Hub and South Hub, each with a record of every kind."""

@@ -28,7 +28,7 @@ SECRET_KEY = os.environ.get("ROSTER_SECRET_KEY") or "roster-insecure-development
 ALLOWED_HOSTS = _env_list("ROSTER_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "roster.core.apps.AdminPanelConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

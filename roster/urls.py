@@ -1,8 +1,10 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from roster.api.urls import urlpatterns as api_urlpatterns
 
 urlpatterns = [
+    path("admin/", admin.site.urls),
     *api_urlpatterns,
     path("", include("roster.portal.urls")),
 ]

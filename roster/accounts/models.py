@@ -2,8 +2,19 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 
+from roster.accounts.roles import ENTITIES
+
 # As long as the longest email, which stands in for a missing client_id.
 CLIENT_ID_LENGTH = 254
+
+# Django's permissions of the Admin Panel, mapped onto Roster's roles.
+ACTIONS_OF_PERMISSION = {
+    "view": ("List", "Read"),
+    "add": ("Create",),
+    "change": ("Edit",),
+    "delete": ("Delete",),
+}
+ENTITY_OF_MODEL = {entity.lower(): entity for entity in ENTITIES}
 
 
 class UserManager(BaseUserManager):
@@ -51,6 +62,39 @@ class User(AbstractBaseUser):
     def is_staff(self):
         """Whether the login may enter the Admin Panel."""
         return self.is_active and (self.full_admin or bool(self.roles))
+
+    def has_perm(self, perm, obj=None):
+        """Whether a Django permission (`app.action_model`) is among the roles.
+
+        view needs `{Entity}-List` or `-Read`, add `-Create`, change `-Edit`
+        and delete `-Delete`. The history may be read by every administrator
+        and written by none; logins are managed by full administrators only.
+        """
+        if not self.is_staff:
+            return False
+        app_label, _, codename = perm.partition(".")
+        action, _, model = codename.partition("_")
+        if app_label == "core" and model == "change":
+            return action == "view"
+        if self.full_admin:
+            return True
+        entity = ENTITY_OF_MODEL.get(model)
+        if entity is None:
+            return False
+        actions = ACTIONS_OF_PERMISSION.get(action, ())
+        return any(f"{entity}-{name}" in self.roles for name in actions)
+
+    def has_perms(self, perm_list, obj=None):
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label):
+        """Whether any model of the app is visible to the administrator."""
+        from django.apps import apps
+
+        return any(
+            self.has_perm(f"{app_label}.view_{model._meta.model_name}")
+            for model in apps.get_app_config(app_label).get_models()
+        )
 
 
 class AccessToken(models.Model):

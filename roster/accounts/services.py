@@ -16,12 +16,15 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def save_administrator(email, password=None, *, roles=(), businesses=(), full=None):
+def save_administrator(
+    email, password=None, *, roles=(), businesses=(), full=None, active=True
+):
     """Create an administrator, or update the one with this email.
 
     With `full` the administrator holds every role everywhere; otherwise it
     holds `roles` within `businesses` (Business records or ids). A password
-    of None leaves an existing password as it is.
+    of None leaves an existing password as it is; `active` False keeps the
+    login from signing in anywhere.
     """
     email = email.strip().lower()
     validate_email(email)
@@ -36,7 +39,7 @@ def save_administrator(email, password=None, *, roles=(), businesses=(), full=No
     if full is not None:
         user.full_admin = full
     user.roles = sorted(roles)
-    user.is_active = True
+    user.is_active = active
     user.save()
     user.businesses.set(businesses)
 
@@ -81,3 +84,15 @@ def sign_up_customer(business, full_name, email, password):
         raise RuleBroken("Email", email, LOGIN_TAKEN) from None
     logger.info("Customer %s signed up with login %s", coworker.pk, user.pk)
     return user
+
+
+def set_password(user, password):
+    """Give an administrator a new password, keeping its roles and businesses."""
+    return save_administrator(
+        user.email,
+        password,
+        roles=user.roles,
+        businesses=list(user.businesses.all()),
+        full=user.full_admin,
+        active=user.is_active,
+    )
