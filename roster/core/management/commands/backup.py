@@ -15,10 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file, **options):
-        if connection.vendor != "sqlite":
-            raise CommandError("On PostgreSQL, back up with pg_dump -Fc.")
         if file.exists():
             raise CommandError(f"{file} exists; choose a new file.")
+        if connection.vendor != "sqlite":
+            raise CommandError("On PostgreSQL, back up with pg_dump -Fc.")
         file.parent.mkdir(parents=True, exist_ok=True)
         name = str(connection.settings_dict["NAME"])
         source = sqlite3.connect(name, uri=name.startswith("file:"))
