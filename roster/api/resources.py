@@ -7,10 +7,11 @@ search, the writes, the roles and the scoping are written once for all
 resources.
 
 Writes go through the domain's service functions, which a declaration
-names: `create(values, actor)`, `update(record, values, actor)` and
-`delete(record, actor)`, where `values` maps model attributes to values
-already read and checked against the declaration. Without them the plain
-writes of `roster.core.services` apply.
+names: `save(record, values, actor)` for creates and updates, or
+`create(values, actor)` and `update(record, values, actor)` where they
+differ, and `delete(record, actor)`; `values` maps model attributes to
+values already read and checked against the declaration. Without them the
+plain writes of `roster.core.services` apply.
 """
 
 from dataclasses import dataclass
@@ -116,11 +117,14 @@ class Resource:
 
     # The writes, overridden by declarations that name service functions.
 
+    # The service function that writes a new or existing record.
+    save = staticmethod(services.save_record)
+
     def create(self, values, actor):
-        return services.save_record(self.model(), values, actor)
+        return self.save(self.model(), values, actor)
 
     def update(self, record, values, actor):
-        return services.save_record(record, values, actor)
+        return self.save(record, values, actor)
 
     def delete(self, record, actor):
         services.delete_record(record, actor)

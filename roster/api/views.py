@@ -50,6 +50,24 @@ def _principal(request, resource, action):
     return principal
 
 
+def answer(request, run):
+    """Throttle, then `run()`; every refusal becomes its answer in the
+    contract's shape, never a 500."""
+    try:
+        throttling.check(request)
+        return run()
+    except RequestDataTooBig:
+        return TooLarge().response()
+    except SuspiciousOperation as error:
+        # Too many parameters, a malformed multipart body and such.
+        return Invalid([Problem("", None, str(error))]).response()
+    except RuleBroken as broken:
+        problem = Problem(broken.property_name, broken.attempted_value, broken.message)
+        return Invalid([problem]).response()
+    except ApiError as error:
+        return error.response()
+
+
 def endpoint(methods):
     """Route by method, turning ApiError and RuleBroken into answers."""
 
@@ -60,24 +78,13 @@ def endpoint(methods):
 
             @csrf_exempt
             def view(request, **kwargs):
-                handler = handlers.get(request.method)
-                try:
-                    throttling.check(request)
+                def run():
+                    handler = handlers.get(request.method)
                     if handler is None:
                         raise MethodNotAllowed(allowed)
                     return handler(request, **kwargs)
-                except RequestDataTooBig:
-                    return TooLarge().response()
-                except SuspiciousOperation as error:
-                    # Too many parameters, a malformed multipart body and such.
-                    return Invalid([Problem("", None, str(error))]).response()
-                except RuleBroken as broken:
-                    problem = Problem(
-                        broken.property_name, broken.attempted_value, broken.message
-                    )
-                    return Invalid([problem]).response()
-                except ApiError as error:
-                    return error.response()
+
+                return answer(request, run)
 
             return view
 

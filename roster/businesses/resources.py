@@ -27,5 +27,4 @@ class BusinessResource(Resource):
     )
     label = f.Label("ToStringText", "{}", "name")
 
-    def update(self, record, values, actor):
-        return services.save_business(record, values, actor)
+    save = staticmethod(services.save_business)

@@ -64,6 +64,7 @@ class CourseSectionResource(Resource):
         f.Integer("UnlockAfterDays", "unlock_after_days"),
     )
     label = f.Label("ToStringText", "{}", "title")
+    save = staticmethod(services.save_section)
 
     def delete(self, record, actor):
         services.delete_section(record, actor)
@@ -93,11 +94,7 @@ class CourseLessonResource(Resource):
     )
     label = f.Label("ToStringText", "{}", "title")
 
-    def create(self, values, actor):
-        return services.save_lesson(self.model(), values, actor)
-
-    def update(self, record, values, actor):
-        return services.save_lesson(record, values, actor)
+    save = staticmethod(services.save_lesson)
 
     def delete(self, record, actor):
         services.delete_lesson(record, actor)

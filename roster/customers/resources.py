@@ -35,11 +35,7 @@ class CoworkerResource(Resource):
     )
     label = f.Label("ToStringText", "{}", "full_name")
 
-    def create(self, values, actor):
-        return services.save_coworker(self.model(), values, actor)
-
-    def update(self, record, values, actor):
-        return services.save_coworker(record, values, actor)
+    save = staticmethod(services.save_coworker)
 
 
 @register
@@ -57,11 +53,7 @@ class TeamResource(Resource):
     )
     label = f.Label("ToStringText", "{}", "name")
 
-    def create(self, values, actor):
-        return services.save_team(self.model(), values, actor)
-
-    def update(self, record, values, actor):
-        return services.save_team(record, values, actor)
+    save = staticmethod(services.save_team)
 
     def delete(self, record, actor):
         services.delete_team(record, actor)

@@ -13,13 +13,12 @@ from roster.accounts.authentication import AuthenticationFailed, authenticate
 from roster.api.errors import (
     DENIED,
     ApiError,
-    Invalid,
     MethodNotAllowed,
     NotFound,
-    Problem,
     Unauthorized,
     json_response,
 )
+from roster.api.views import answer
 from roster.core.errors import RuleBroken
 from roster.courses import progress, services
 from roster.courses.models import CompletionType, UnlockType, Visibility
@@ -40,7 +39,7 @@ def customer_endpoint(method):
     def wrap(handler):
         @csrf_exempt
         def view(request, **kwargs):
-            try:
+            def run():
                 if request.method != method:
                     raise MethodNotAllowed([method])
                 user = _user(request)
@@ -48,13 +47,8 @@ def customer_endpoint(method):
                 if coworker is None:
                     raise CustomerRequired
                 return handler(request, coworker, user, **kwargs)
-            except RuleBroken as broken:
-                problem = Problem(
-                    broken.property_name, broken.attempted_value, broken.message
-                )
-                return Invalid([problem]).response()
-            except ApiError as error:
-                return error.response()
+
+            return answer(request, run)
 
         return view
 
