@@ -199,6 +199,8 @@ LOGGING = {
     "loggers": {
         # oauthlib writes the tokens it issues into its debug messages.
         "oauthlib": {"level": "WARNING"},
+        # Unexpected faults (HTTP 500) with their tracebacks.
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
         "roster": {
             "handlers": ["console"],
             "level": os.environ.get("ROSTER_LOG_LEVEL", "INFO"),

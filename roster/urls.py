@@ -10,3 +10,4 @@ urlpatterns = [
 ]
 
 handler404 = "roster.api.views.not_found"
+handler500 = "roster.api.views.server_error"

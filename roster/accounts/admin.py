@@ -46,7 +46,7 @@ class AdministratorForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        taken = User.objects.with_email(email).exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError("Another login already uses this email.")
         return email

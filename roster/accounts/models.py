@@ -18,8 +18,13 @@ ENTITY_OF_MODEL = {entity.lower(): entity for entity in ENTITIES}
 
 
 class UserManager(BaseUserManager):
+    def with_email(self, email):
+        """The logins with this email: stored in lower case, so an exact
+        match on the lowered text finds it, served by the unique index."""
+        return self.filter(email=email.strip().lower())
+
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.with_email(username).get()
 
 
 class User(AbstractBaseUser):

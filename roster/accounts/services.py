@@ -5,8 +5,9 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from roster.accounts.models import User
+from roster.accounts.models import AccessToken, RefreshToken, User
 from roster.accounts.roles import ALL_ROLES
 from roster.core.errors import RuleBroken
 from roster.customers.models import Coworker, CoworkerType
@@ -32,7 +33,7 @@ def save_administrator(
     if unknown:
         raise ValidationError(f"Unknown roles: {', '.join(unknown)}")
 
-    user = User.objects.filter(email__iexact=email).first() or User(email=email)
+    user = User.objects.with_email(email).first() or User(email=email)
     created = user.pk is None
     if password is not None:
         user.set_password(password)
@@ -42,9 +43,19 @@ def save_administrator(
     user.is_active = active
     user.save()
     user.businesses.set(businesses)
+    if password is not None and not created:
+        revoke_tokens(user)
 
     logger.info("Administrator %s %s", user.pk, "created" if created else "updated")
     return user
+
+
+def revoke_tokens(user):
+    """End every access and refresh token of a login."""
+    AccessToken.objects.filter(user=user).delete()
+    RefreshToken.objects.filter(user=user, revoked__isnull=True).update(
+        revoked=timezone.now()
+    )
 
 
 LOGIN_TAKEN = "Email is already used by a login; sign in or reset the password."
@@ -61,7 +72,7 @@ def sign_up_customer(business, full_name, email, password):
     if business.suspended:
         message = "The business does not take sign-ups now."
         raise RuleBroken("InvoicingBusinessId", business.pk, message)
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.with_email(email).exists():
         raise RuleBroken("Email", email, LOGIN_TAKEN)
     coworker = save_coworker(
         Coworker(),

@@ -88,7 +88,7 @@ def _active_user(email):
     # No stored email holds NUL, and PostgreSQL refuses one in a query.
     if "\x00" in email:
         return None
-    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    return User.objects.with_email(email).filter(is_active=True).first()
 
 
 def _count_failure(keys):

@@ -29,6 +29,8 @@ COLUMN_RANGES = {
     "BigAutoField": (1, INT64_MAX),
 }
 MAX_IDS = 10_000
+# Each team name is one more condition; SQLite refuses very deep ones.
+MAX_TEAM_NAMES = 100
 
 
 class BadValue(ValueError):
@@ -152,7 +154,7 @@ def whole_number(value):
     if isinstance(value, float):
         exact = value.is_integer() and abs(value) <= EXACT_FLOAT
         return int(value) if exact else None
-    if isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,30}", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]{1,30}", value.strip()):
         return int(value)
     return None
 
@@ -164,7 +166,7 @@ class Integer(Field):
     accepts = "a whole number"
 
     def parse(self, raw):
-        if not re.fullmatch(r"[+-]?\d{1,19}", raw) or not (
+        if not re.fullmatch(r"[+-]?[0-9]{1,19}", raw) or not (
             INT64_MIN <= int(raw) <= INT64_MAX
         ):
             raise BadValue(f"must be {self.accepts}.")
@@ -391,11 +393,11 @@ class Uuid(Field):
 
 
 _MOMENT = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})"
-    r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})"
-    r"(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,6}))?)?"
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"(?:[T ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})"
+    r"(?::(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]{1,6}))?)?"
     # A "+" left unescaped in a query string arrives as a space.
-    r"(?P<zone>[Zz]|[+\- ]\d{2}:?\d{2})?)?"
+    r"(?P<zone>[Zz]|[+\- ][0-9]{2}:?[0-9]{2})?)?"
 )
 
 
@@ -536,6 +538,8 @@ class TeamNames(Field):
         items = [item.strip() for item in raw.split(",") if item.strip()]
         if not items:
             return Q()
+        if len(items) > MAX_TEAM_NAMES:
+            raise BadValue(f"must list at most {MAX_TEAM_NAMES} team names.")
         names = Q()
         for item in items:
             names |= contains("team__name", item)

@@ -78,7 +78,7 @@ def _single_values(params):
 
 
 def _whole_number(raw, low, high, what):
-    if not re.fullmatch(r"\d{1,20}", raw) or not low <= int(raw) <= high:
+    if not re.fullmatch(r"[0-9]{1,20}", raw) or not low <= int(raw) <= high:
         raise BadValue(f"must be a whole number from {low} to {high}; {what}.")
     return int(raw)
 

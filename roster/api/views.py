@@ -98,7 +98,7 @@ def collection(resource):
     """`/api/{area}/{plural}`: search, batch get, create, update."""
 
     def get(request):
-        if "id" in request.GET:
+        if request.GET.get("id", "").strip():
             principal = _principal(request, resource, "Read")
             return json_response(_batch(resource, principal, request.GET))
         principal = _principal(request, resource, "List")
@@ -272,3 +272,9 @@ def docs(request):
 
 def not_found(request, exception=None):
     return NotFound().response()
+
+
+def server_error(request):
+    """An unexpected fault: logged by Django, answered in the API's shape."""
+    message = "An error has occurred."
+    return json_response({"Message": message}, status=500)

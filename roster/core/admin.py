@@ -93,6 +93,9 @@ def stored_value(record, field):
     return getattr(record, field.source)
 
 
+MAX_SEARCH_TERM = 1000
+
+
 class ScopedRelatedFilter(RelatedFieldListFilter):
     """A filter on a reference whose choices are the caller's records only."""
 
@@ -145,6 +148,10 @@ class ResourceAdmin(admin.ModelAdmin):
         API's text filters do, on SQLite as on PostgreSQL.
         """
         queryset = scope(principal_of(request), queryset)
+        if len(search_term) > MAX_SEARCH_TERM:
+            # No searched column holds that much text; SQLite would refuse
+            # the pattern rather than find nothing.
+            return queryset.none(), False
         return super().get_search_results(request, queryset, fold(search_term))
 
     def get_list_filter(self, request):

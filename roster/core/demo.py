@@ -355,7 +355,7 @@ def member_login(email=MEMBER_EMAIL, password=MEMBER_PASSWORD):
     its courses: approved in a Public one with two lessons completed,
     approved in another with none, and waiting in a Private one.
     """
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.with_email(email).first()
     if user is None:
         business = Business.objects.filter(suspended=False).order_by("id").first()
         user = sign_up_customer(business, "Robin Demo", email, password)

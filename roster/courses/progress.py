@@ -157,7 +157,11 @@ def _rule(rule, previous, done, approved_on, now):
             return False, None, None
         # Whole seconds, so that the instant shown is the instant it opens.
         start = approved_on.replace(microsecond=0)
-        moment = start + dt.timedelta(hours=24 * rule.unlock_after_days)
+        try:
+            moment = start + dt.timedelta(hours=24 * rule.unlock_after_days)
+        except OverflowError:
+            # A delay past the year 9999 never ends.
+            return False, None, None
         return (now >= moment), (moment if now < moment else None), None
     return True, None, None
 

@@ -23,7 +23,7 @@ class CourseResource(Resource):
     model = Course
     owner = "Business"
     fields = (
-        f.Reference("Business", "business", required=True),
+        f.Reference("Business", "business", required=True, fixed=True),
         f.Text("Business.Name", "business__name"),
         f.Reference("Host", "host", target="Coworker"),
         f.Text("Host.FullName", "host__full_name"),

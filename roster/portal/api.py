@@ -23,6 +23,7 @@ from roster.core.errors import RuleBroken
 from roster.courses import progress, services
 from roster.courses.models import CompletionType, UnlockType, Visibility
 from roster.portal import catalogue
+from roster.portal.html import clean
 
 
 class CustomerRequired(ApiError):
@@ -184,5 +185,5 @@ def lesson_json(state):
         "Open": state.open,
         "UnlocksOn": moment(state.unlocks_on),
         "WaitsForLessonId": state.waits_for.pk if state.waits_for else None,
-        "LessonContents": lesson.lesson_contents if state.open else None,
+        "LessonContents": clean(lesson.lesson_contents) if state.open else None,
     }

@@ -16,7 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from roster.accounts.services import sign_up_customer
+from roster.accounts.services import revoke_tokens, sign_up_customer
 from roster.businesses.models import Business
 from roster.core.errors import RuleBroken
 from roster.courses import progress, services
@@ -123,10 +123,21 @@ password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="portal/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="portal/password_reset_confirm.html",
-    success_url=reverse_lazy("portal:password_reset_complete"),
-)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set the new password; every token made with the old one ends."""
+
+    template_name = "portal/password_reset_confirm.html"
+    success_url = reverse_lazy("portal:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        revoke_tokens(form.user)
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="portal/password_reset_complete.html"
 )

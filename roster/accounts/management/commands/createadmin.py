@@ -54,8 +54,8 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
 
-        kind = "full administrator" if user.full_admin else "administrator"
-        self.stdout.write(f"{user.email} is a {kind}.")
+        kind = "a full administrator" if user.full_admin else "an administrator"
+        self.stdout.write(f"{user.email} is {kind}.")
 
     def _prompt(self):
         password = getpass.getpass("Password: ")

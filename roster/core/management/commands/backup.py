@@ -19,8 +19,15 @@ class Command(BaseCommand):
             raise CommandError(f"{file} exists; choose a new file.")
         if connection.vendor != "sqlite":
             raise CommandError("On PostgreSQL, back up with pg_dump -Fc.")
-        file.parent.mkdir(parents=True, exist_ok=True)
-        name = str(connection.settings_dict["NAME"])
+        if not file.parent.is_dir():
+            raise CommandError(f"{file.parent} is not a folder.")
+        try:
+            self._copy(str(connection.settings_dict["NAME"]), file)
+        except (sqlite3.Error, OSError) as error:
+            raise CommandError(f"Could not write {file}: {error}") from None
+        self.stdout.write(f"Backed up to {file}")
+
+    def _copy(self, name, file):
         source = sqlite3.connect(name, uri=name.startswith("file:"))
         target = sqlite3.connect(file)
         try:
@@ -30,4 +37,3 @@ class Command(BaseCommand):
         finally:
             target.close()
             source.close()
-        self.stdout.write(f"Backed up to {file}")

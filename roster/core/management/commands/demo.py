@@ -1,7 +1,10 @@
+import os
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from roster.accounts.models import User
 from roster.accounts.services import save_administrator
 from roster.core import demo, server
 from roster.courses.models import CourseMember
@@ -36,15 +39,31 @@ class Command(BaseCommand):
             self.stdout.write("Loading the demo data set…")
             made = demo.load(progress=True)
             self.stdout.write(", ".join(f"{n} {what}" for what, n in made.items()))
-        save_administrator(ADMIN_EMAIL, ADMIN_PASSWORD, full=True)
+        self._ensure_administrator()
         demo.member_login()
 
         self.stdout.write(self._instructions(host, port))
         if not no_serve:
+            # The server's worker processes read their settings afresh:
+            # links in emails point at the address the demo serves on.
+            os.environ.setdefault("ROSTER_PUBLIC_URL", self._base(host, port))
             server.run(host, port, workers)
 
+    def _ensure_administrator(self):
+        """Create the demo administrator, or mend it, without a new password
+        hash when it already holds the demo one: a new hash would end the
+        sessions of whoever is signed in to the Admin Panel."""
+        user = User.objects.with_email(ADMIN_EMAIL).first()
+        ready = user and user.full_admin and user.is_active
+        if ready and user.check_password(ADMIN_PASSWORD):
+            return
+        save_administrator(ADMIN_EMAIL, ADMIN_PASSWORD, full=True)
+
+    def _base(self, host, port):
+        return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+
     def _instructions(self, host, port):
-        base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+        base = self._base(host, port)
         return f"""
 Roster is serving the demo at {base}/
 Admin Panel:    {base}/admin/   {ADMIN_EMAIL} / {ADMIN_PASSWORD}
