@@ -178,3 +178,22 @@ def test_a_batch_get_with_a_malformed_list_is_refused(admin, world, raw):
     message = f"id must be a list of at most {MAX_IDS} whole-number ids."
     assert response.status_code == 400
     assert response.json() == invalid(("id", None, message))
+
+
+
+def test_an_id_past_64_bits_in_a_command_is_refused(admin, world):
+    response = admin.post(
+        "/api/content/coursemembers/runcommand", {"Key": "APPROVE", "Ids": [2**63]}
+    )
+
+    message = f"Ids must be a list of at most {MAX_IDS} whole-number ids."
+    assert response.status_code == 400
+    assert response.json() == invalid(("Ids", None, message))
+
+
+def test_an_id_past_64_bits_in_a_batch_get_is_refused(admin, world):
+    response = admin.get(COURSES, {"id": f"[{2**63}]"})
+
+    message = f"id must be a list of at most {MAX_IDS} whole-number ids."
+    assert response.status_code == 400
+    assert response.json() == invalid(("id", None, message))
