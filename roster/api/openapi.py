@@ -320,6 +320,11 @@ def _(field: f.Text):
 
 
 @_writable.register
+def _(field: f.Email):
+    return {**_writable.dispatch(f.Text)(field), "format": "email"}
+
+
+@_writable.register
 def _(field: f.Boolean):
     return {"type": "boolean"}
 

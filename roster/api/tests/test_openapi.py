@@ -262,6 +262,19 @@ def test_a_course_section_body_in_full(document):
     }
 
 
+def test_a_customer_s_email_is_documented_as_an_address(document):
+    """The service refuses anything else, so the document must say so."""
+    schemas = document["components"]["schemas"]
+
+    for body in ("CoworkerCreate", "CoworkerUpdate"):
+        assert schemas[body]["properties"]["Email"] == {
+            "type": "string",
+            "maxLength": 254,
+            "minLength": 1,
+            "format": "email",
+        }
+
+
 @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
 def test_records_list_every_key_in_order(document, resource):
     schemas = document["components"]["schemas"]
