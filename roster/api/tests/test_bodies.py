@@ -180,7 +180,6 @@ def test_a_batch_get_with_a_malformed_list_is_refused(admin, world, raw):
     assert response.json() == invalid(("id", None, message))
 
 
-
 def test_an_id_past_64_bits_in_a_command_is_refused(admin, world):
     response = admin.post(
         "/api/content/coursemembers/runcommand", {"Key": "APPROVE", "Ids": [2**63]}

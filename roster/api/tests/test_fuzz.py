@@ -13,6 +13,8 @@ Each case runs in a savepoint that is rolled back, so every case sees
 the same `world`, and a failure replays as it was found.
 """
 
+import os
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -37,8 +39,8 @@ CHECKS = [
     response_schema_conformance,
 ]
 # The per-operation bound on Hypothesis' random cases; the coverage phase
-# adds its own deterministic cases on top.
-EXAMPLES = 20
+# adds its own deterministic cases on top. A deeper run sets more.
+EXAMPLES = int(os.environ.get("ROSTER_FUZZ_EXAMPLES", "20"))
 # One Django test and one `world` per operation, shared by its cases:
 # building them per case would multiply the run's time.
 FUZZ_SETTINGS = settings(
