@@ -91,7 +91,7 @@ def collection(resource):
     """`/api/{area}/{plural}`: search, batch get, create, update."""
 
     def get(request):
-        if "id" in request.GET:
+        if request.GET.get("id", "").strip():
             principal = _principal(request, resource, "Read")
             return json_response(_batch(resource, principal, request.GET))
         principal = _principal(request, resource, "List")

@@ -3,7 +3,7 @@
 import pytest
 
 from roster.api.fields import MAX_IDS
-from roster.testing import invalid
+from roster.testing import envelope, invalid
 
 COURSES = "/api/content/courses"
 SECTIONS = "/api/content/coursesections"
@@ -196,3 +196,10 @@ def test_an_id_past_64_bits_in_a_batch_get_is_refused(admin, world):
     message = f"id must be a list of at most {MAX_IDS} whole-number ids."
     assert response.status_code == 400
     assert response.json() == invalid(("id", None, message))
+
+
+def test_an_empty_id_list_is_ignored_like_any_empty_parameter(admin, world):
+    response = admin.get(COURSES, {"id": "", "Course_Title": "no such course"})
+
+    assert response.status_code == 200
+    assert response.json() == envelope([], 1, 25, 0, 0, False, False, 0, 0)
