@@ -400,7 +400,9 @@ def _command_body(resource):
     properties = {
         "Key": key,
         "Ids": {"type": "array", "items": ID, "maxItems": f.MAX_IDS},
-        "Parameters": {"type": "array"},
+        "Parameters": {
+            "description": "Ignored, whatever it holds: no command takes any."
+        },
     }
     return _object(properties, ["Key", "Ids"], closed=False)
 

@@ -275,6 +275,20 @@ def test_a_customer_s_email_is_documented_as_an_address(document):
         }
 
 
+def test_a_command_s_parameters_are_documented_as_ignored(admin, world, document):
+    body = document["components"]["schemas"]["CourseMemberRunCommand"]
+    response = admin.post(
+        "/api/content/coursemembers/runcommand",
+        {"Key": "APPROVE", "Ids": [world.north.member.id], "Parameters": {"a": 1}},
+    )
+
+    assert body["properties"]["Parameters"] == {
+        "description": "Ignored, whatever it holds: no command takes any."
+    }
+    assert response.status_code == 200
+    assert response.json()["Value"] == [world.north.member.id]
+
+
 @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
 def test_records_list_every_key_in_order(document, resource):
     schemas = document["components"]["schemas"]
