@@ -431,6 +431,24 @@ def test_the_error_answers_fit_their_schemas(document, admin, make_api):
     assert_documented(document, base, "GET", bad_query)
 
 
+def test_the_throttle_and_the_size_limit_fit_their_schemas(
+    document, admin, world, settings
+):
+    base = "/api/content/courses"
+    settings.ROSTER_API_REQUESTS_PER_WINDOW = 1
+    admin.get(base)
+    throttled = admin.get(base)
+    settings.ROSTER_API_REQUESTS_PER_WINDOW = 0
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    too_large = send(admin, "POST", base, {"Title": "x" * 2000})
+
+    assert throttled.status_code == 409
+    assert throttled.json() == {"Message": "Too many requests; try again in a moment."}
+    assert_documented(document, base, "GET", throttled)
+    assert too_large.status_code == 413
+    assert_documented(document, base, "POST", too_large)
+
+
 def test_a_refused_method_fits_the_documented_answer(document, admin):
     response = admin.client.delete("/api/sys/businesses/1", headers=admin.headers)
 
