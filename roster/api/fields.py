@@ -327,6 +327,14 @@ class Text(Field):
         return value
 
 
+class Email(Text):
+    """An email address, matched as text.
+
+    The domain's service checks the address when it is written; the kind
+    lets the OpenAPI document say that only an address is accepted.
+    """
+
+
 class Boolean(Field):
     accepts = "true, false, 1 or 0"
     accepts_json = "true or false"

@@ -320,6 +320,11 @@ def _(field: f.Text):
 
 
 @_writable.register
+def _(field: f.Email):
+    return {**_writable.dispatch(f.Text)(field), "format": "email"}
+
+
+@_writable.register
 def _(field: f.Boolean):
     return {"type": "boolean"}
 
@@ -395,7 +400,9 @@ def _command_body(resource):
     properties = {
         "Key": key,
         "Ids": {"type": "array", "items": ID, "maxItems": f.MAX_IDS},
-        "Parameters": {"type": "array"},
+        "Parameters": {
+            "description": "Ignored, whatever it holds: no command takes any."
+        },
     }
     return _object(properties, ["Key", "Ids"], closed=False)
 
@@ -463,6 +470,13 @@ def _shared_schemas():
             {"type": "null"},
             {"type": "array", "items": _ref("Problem"), "minItems": 1},
         ),
+        "TooLarge": _mutation(
+            413,
+            {"type": "null"},
+            {"type": "null"},
+            {"type": "null"},
+            {"type": "array", "items": _ref("Problem"), "minItems": 1},
+        ),
         "Done": _mutation(200, _object({"Id": ID}), MOMENT, email, {"type": "null"}),
         "CommandDone": _mutation(
             200, {"type": "array", "items": ID}, MOMENT, email, {"type": "null"}
@@ -500,6 +514,16 @@ def _shared_responses():
         },
         "Forbidden": _json(_ref("Error"), "The credentials lack the role named."),
         "NotFound": _json(_ref("Error"), "No such record for these credentials."),
+        "Throttled": {
+            **_json(_ref("Error"), "Too many requests from this address."),
+            "headers": {
+                "Retry-After": {
+                    "schema": {"type": "integer", "minimum": 1},
+                    "description": "The seconds until the window ends.",
+                }
+            },
+        },
+        "TooLarge": _json(_ref("TooLarge"), "The body is over the size limit."),
         "MethodNotAllowed": {
             **_json(_ref("Error"), "The path does not support this method."),
             "headers": {"Allow": {"schema": {"type": "string"}}},
@@ -513,6 +537,8 @@ def _errors(*statuses):
         "401": "Unauthorized",
         "403": "Forbidden",
         "404": "NotFound",
+        "409": "Throttled",
+        "413": "TooLarge",
     }
     return {
         status: {"$ref": "#/components/responses/" + names[status]}
@@ -524,6 +550,9 @@ def _errors(*statuses):
 
 
 def _operation(resource, name, action, summary, responses, **extra):
+    """An operation of a resource; every one is throttled, bodies are bounded."""
+    limits = ("409", "413") if "requestBody" in extra else ("409",)
+    responses = {**responses, **_errors(*limits)}
     return {
         "tags": [resource.name],
         "operationId": name + resource.name,

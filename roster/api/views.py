@@ -172,7 +172,7 @@ def run_command(resource):
     def post(request):
         principal = _principal(request, resource, "Edit")
         body = read_json(request)
-        key, raw_ids = body.get("key", ("Key", None)), body.get("ids", ("Ids", []))
+        key, raw_ids = body.get("key", ("Key", None)), body.get("ids", ("Ids", None))
         command = resource.command_map.get(str(key[1]).upper())
         if command is None:
             names = ", ".join(resource.command_map) or "none"

@@ -10,7 +10,7 @@ all.
 import orjson
 
 from roster.api.errors import Invalid, Problem
-from roster.api.fields import MAX_IDS, BadValue, whole_number
+from roster.api.fields import INT64_MAX, MAX_IDS, BadValue, whole_number
 from roster.api.resources import REGISTRY
 
 JSON_TYPES = ("application/json", "text/json")
@@ -121,6 +121,6 @@ def read_ids(raw, name):
     if not isinstance(raw, list) or len(raw) > MAX_IDS:
         raise Invalid([Problem(name, None, message)])
     ids = [whole_number(item) for item in raw]
-    if any(i is None or i < 1 for i in ids):
+    if any(i is None or not 1 <= i <= INT64_MAX for i in ids):
         raise Invalid([Problem(name, None, message)])
     return list(dict.fromkeys(ids))

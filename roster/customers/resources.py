@@ -18,7 +18,7 @@ class CoworkerResource(Resource):
     fields = (
         f.Enum("CoworkerType", "coworker_type", CoworkerType, required=True),
         f.Text("FullName", "full_name", required=True),
-        f.Text("Email", "email", required=True),
+        f.Email("Email", "email", required=True),
         f.Text("CompanyName", "company_name"),
         f.Text("BillingName", "billing_name"),
         f.Reference(

@@ -3,7 +3,7 @@
 import pytest
 
 from roster.api.fields import MAX_IDS
-from roster.testing import invalid
+from roster.testing import envelope, invalid
 
 COURSES = "/api/content/courses"
 SECTIONS = "/api/content/coursesections"
@@ -178,3 +178,28 @@ def test_a_batch_get_with_a_malformed_list_is_refused(admin, world, raw):
     message = f"id must be a list of at most {MAX_IDS} whole-number ids."
     assert response.status_code == 400
     assert response.json() == invalid(("id", None, message))
+
+
+def test_an_id_past_64_bits_in_a_command_is_refused(admin, world):
+    response = admin.post(
+        "/api/content/coursemembers/runcommand", {"Key": "APPROVE", "Ids": [2**63]}
+    )
+
+    message = f"Ids must be a list of at most {MAX_IDS} whole-number ids."
+    assert response.status_code == 400
+    assert response.json() == invalid(("Ids", None, message))
+
+
+def test_an_id_past_64_bits_in_a_batch_get_is_refused(admin, world):
+    response = admin.get(COURSES, {"id": f"[{2**63}]"})
+
+    message = f"id must be a list of at most {MAX_IDS} whole-number ids."
+    assert response.status_code == 400
+    assert response.json() == invalid(("id", None, message))
+
+
+def test_an_empty_id_list_is_ignored_like_any_empty_parameter(admin, world):
+    response = admin.get(COURSES, {"id": "", "Course_Title": "no such course"})
+
+    assert response.status_code == 200
+    assert response.json() == envelope([], 1, 25, 0, 0, False, False, 0, 0)

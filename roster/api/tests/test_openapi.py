@@ -262,6 +262,33 @@ def test_a_course_section_body_in_full(document):
     }
 
 
+def test_a_customer_s_email_is_documented_as_an_address(document):
+    """The service refuses anything else, so the document must say so."""
+    schemas = document["components"]["schemas"]
+
+    for body in ("CoworkerCreate", "CoworkerUpdate"):
+        assert schemas[body]["properties"]["Email"] == {
+            "type": "string",
+            "maxLength": 254,
+            "minLength": 1,
+            "format": "email",
+        }
+
+
+def test_a_command_s_parameters_are_documented_as_ignored(admin, world, document):
+    body = document["components"]["schemas"]["CourseMemberRunCommand"]
+    response = admin.post(
+        "/api/content/coursemembers/runcommand",
+        {"Key": "APPROVE", "Ids": [world.north.member.id], "Parameters": {"a": 1}},
+    )
+
+    assert body["properties"]["Parameters"] == {
+        "description": "Ignored, whatever it holds: no command takes any."
+    }
+    assert response.status_code == 200
+    assert response.json()["Value"] == [world.north.member.id]
+
+
 @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
 def test_records_list_every_key_in_order(document, resource):
     schemas = document["components"]["schemas"]
@@ -402,6 +429,24 @@ def test_the_error_answers_fit_their_schemas(document, admin, make_api):
     assert_documented(document, base + "/{id}", "GET", missing)
     assert bad_query.status_code == 400
     assert_documented(document, base, "GET", bad_query)
+
+
+def test_the_throttle_and_the_size_limit_fit_their_schemas(
+    document, admin, world, settings
+):
+    base = "/api/content/courses"
+    settings.ROSTER_API_REQUESTS_PER_WINDOW = 1
+    admin.get(base)
+    throttled = admin.get(base)
+    settings.ROSTER_API_REQUESTS_PER_WINDOW = 0
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    too_large = send(admin, "POST", base, {"Title": "x" * 2000})
+
+    assert throttled.status_code == 409
+    assert throttled.json() == {"Message": "Too many requests; try again in a moment."}
+    assert_documented(document, base, "GET", throttled)
+    assert too_large.status_code == 413
+    assert_documented(document, base, "POST", too_large)
 
 
 def test_a_refused_method_fits_the_documented_answer(document, admin):

@@ -159,6 +159,15 @@ def test_an_unknown_command_is_refused(admin, world):
     assert response.json() == invalid(("Key", "PROMOTE", message))
 
 
+def test_a_command_without_ids_is_refused(admin, world):
+    response = admin.post(f"{MEMBERS}/runcommand", {"Key": "BLOCK"})
+
+    message = "Ids must be a list of at most 10000 whole-number ids."
+    assert response.status_code == 400
+    assert response.json() == invalid(("Ids", None, message))
+    assert member_of(admin, world.north.member)["Blocked"] is False
+
+
 # Progress
 
 
