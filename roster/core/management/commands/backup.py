@@ -17,10 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         if file.exists():
             raise CommandError(f"{file} exists; choose a new file.")
-        if connection.vendor != "sqlite":
-            raise CommandError("On PostgreSQL, back up with pg_dump -Fc.")
         if not file.parent.is_dir():
             raise CommandError(f"{file.parent} is not a folder.")
+        if connection.vendor != "sqlite":
+            raise CommandError("On PostgreSQL, back up with pg_dump -Fc.")
         try:
             self._copy(str(connection.settings_dict["NAME"]), file)
         except (sqlite3.Error, OSError) as error:
