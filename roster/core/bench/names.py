@@ -100,7 +100,7 @@ LESSON_WORDS = (
 
 # Fragments of customers' names the text-filter workload searches for:
 # common ones, of the kind an administrator types into a search box.
-NAME_FRAGMENTS = ("son", "sen", "mar", "ann", "ber", "ova", "ez", "ick", "lin", "ia")
+NAME_FRAGMENTS = ("son", "mar", "ann", "sen", "ber", "ez", "ia", "ch", "jo", "ers")
 
 
 def zipf_weights(count, exponent=0.9):

@@ -87,6 +87,7 @@ def run(options, say):
         for workload in chosen:
             say(f"{workload.key}: {workload.title}")
             results.append(time_workload(server, tokens, workload, options, work))
+            say(table(results[-1:], None, head=False))
         mixed_result = None
         if options.mixed:
             say("Mixed: reads with 5% writes…")
@@ -204,7 +205,7 @@ def time_mixed(server, tokens, chosen, businesses_of, options, results, work):
         for workload in reads:
             variant = workload.variants[index % len(workload.variants)]
             requests.append((variant.path(), tokens[workload.who]))
-    rates = [r["api"]["per_second"] for r in results if r["key"] != "W7"]
+    rates = [max(r["api"]["per_second"], 1) for r in results if r["key"] != "W7"]
     read_rate = len(rates) / sum(1 / r for r in rates) if rates else 100
     lock = threading.Lock()
     writer = mixed.Writer(read_rate * 5 / 95, lock)
@@ -251,13 +252,13 @@ def time_mixed(server, tokens, chosen, businesses_of, options, results, work):
     }
 
 
-def table(results, mixed_result):
-    head = (
+def table(results, mixed_result, head=True):
+    heading = (
         f"{'':4} {'API req/s':>9} {'p50 ms':>7} {'p99 ms':>7}  "
         f"{'SQL tx/s':>8} {'p50 ms':>7} {'p99 ms':>7}  {'API/SQL':>7}  "
         f"{'target':<20} met"
     )
-    lines = [head, "-" * len(head)]
+    lines = [heading, "-" * len(heading)] if head else []
     for r in results:
         api, sql = r["api"], r["sql"] or {}
         target = f"{r['target']['per_second']:g}/s p99 {r['target']['p99_ms']:g} ms"
