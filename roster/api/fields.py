@@ -56,6 +56,11 @@ class Field:
     def render(self, row):
         return row[self.source]
 
+    def tables(self, model):
+        """The tables a filter on this field reads, following its relations."""
+        models, _nullable = _walk(model, self.source)
+        return tuple(m._meta.db_table for m in models)
+
     def parse(self, raw):
         raise NotImplementedError
 
@@ -66,6 +71,17 @@ class Field:
     def bounds(self, raw, end):
         """Return the Q for `from_`/`to_` (`end` is "from" or "to")."""
         raise NotImplementedError
+
+
+def _walk(model, path):
+    """The models a Django path passes through, and whether it can be null."""
+    *relations, last = path.split("__")
+    models, nullable = [model], False
+    for name in relations:
+        relation = models[-1]._meta.get_field(name)
+        nullable = nullable or relation.null
+        models.append(relation.related_model)
+    return models, nullable or models[-1]._meta.get_field(last).null
 
 
 class Integer(Field):
@@ -263,6 +279,9 @@ class Constant(Field):
     def columns(self):
         return ()
 
+    def tables(self, model):
+        return ()
+
     def render(self, row):
         return self.value
 
@@ -313,6 +332,12 @@ class TeamNames(Field):
             names, coworker_id=OuterRef(self.source)
         )
         return Q(Exists(memberships))
+
+    def tables(self, model):
+        from roster.customers.models import Team
+
+        through = Team.members.through
+        return (model._meta.db_table, Team._meta.db_table, through._meta.db_table)
 
     def load(self, rows):
         """Attach the team names of every row's customer in one query."""

@@ -6,7 +6,10 @@ Nexudus record. The fields every record shares are added here, so the search,
 the roles and the scoping are written once for all resources.
 """
 
+from functools import cached_property
+
 from roster.api import fields as f
+from roster.api.counting import Counted
 
 REGISTRY = {}
 
@@ -31,6 +34,9 @@ class Resource:
     model = None
     # The path from the model to the id of its business, for scoping.
     business = "business_id"
+    # A relation to count records by, with `business` a column of the
+    # model's own: counts are then kept by triggers (roster.api.counting).
+    counted_by = None
     fields = ()
     label = None
 
@@ -58,6 +64,11 @@ class Resource:
             dict.fromkeys(c for field in self.all_fields for c in field.columns)
         )
         self.loaders = [field for field in self.all_fields if hasattr(field, "load")]
+
+    @cached_property
+    def counted(self):
+        """How the database counts the records, or None (see counting)."""
+        return Counted.of(self)
 
     def role(self, action):
         return f"{self.name}-{action}"

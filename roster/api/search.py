@@ -5,6 +5,9 @@ count, one page (the record with its related columns, joined), and one per
 derived list such as team names. Filters on lists are EXISTS tests and
 relations are many-to-one, so joins never multiply rows and `TotalItems`
 stays exact.
+
+The count of a counted resource (see roster.api.counting) adds up the
+counts the database keeps when the filters allow it.
 """
 
 import math
@@ -14,8 +17,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import F, Q
 
+from roster.api import counting
 from roster.api.errors import Invalid, Problem
-from roster.api.fields import INT64_MAX, BadValue
+from roster.api.fields import INT64_MAX, BadValue, Reference
 
 DIRECTIONS = {"1": 1, "0": 1, "-1": -1}
 
@@ -27,6 +31,10 @@ class Query:
     order: object = None
     direction: int = 1
     conditions: list = field(default_factory=list)
+    # (field, raw value) of the equality filters, and the fields of every
+    # filter: they decide how to count and whether an order meets nulls.
+    equal: list = field(default_factory=list)
+    filtered: set = field(default_factory=set)
 
 
 def read_query(resource, params):
@@ -49,16 +57,27 @@ def read_query(resource, params):
             if name in readers:
                 readers[name](query, resource, raw)
             elif name in resource.filters:
-                query.conditions.append(resource.filters[name].condition(raw))
+                found = resource.filters[name]
+                _add(query, found, found.condition(raw))
+                query.equal.append((found, raw))
             elif name[:5] == "from_" and name[5:] in resource.ranges:
-                query.conditions.append(resource.ranges[name[5:]].bounds(raw, "from"))
+                found = resource.ranges[name[5:]]
+                _add(query, found, found.bounds(raw, "from"))
             elif name[:3] == "to_" and name[3:] in resource.ranges:
-                query.conditions.append(resource.ranges[name[3:]].bounds(raw, "to"))
+                found = resource.ranges[name[3:]]
+                _add(query, found, found.bounds(raw, "to"))
         except BadValue as error:
             problems.append(Problem(given, raw, f"{given} {error}"))
     if problems:
         raise Invalid(problems)
     return query
+
+
+def _add(query, found, condition):
+    # An empty condition (a list filter of blank items) holds for every record.
+    if condition:
+        query.conditions.append(condition)
+        query.filtered.add(found)
 
 
 def _single_values(params):
@@ -117,12 +136,34 @@ def ordering(query):
     return (order, "-id") if query.order.key != "Id" else ("-id",)
 
 
+def count(resource, principal, query, records):
+    """The number of matching records, from the kept counts when possible."""
+    counted = resource.counted
+    if counted is not None:
+        if not query.conditions:
+            return counting.total(counted, principal.businesses)
+        group = _group(resource, query)
+        if group is not None:
+            return counting.total(counted, principal.businesses, group)
+    return records.count()
+
+
+def _group(resource, query):
+    """The id of the group when the only filter is equality with it."""
+    if len(query.conditions) != 1 or len(query.equal) != 1:
+        return None
+    found, raw = query.equal[0]
+    if isinstance(found, Reference) and found.source == resource.counted.group_path:
+        return found.parse(raw)
+    return None
+
+
 def search(resource, principal, params):
     """Answer a search with the Nexudus paging envelope."""
     query = read_query(resource, params)
 
     records = resource.queryset(principal).filter(Q(*query.conditions))
-    total = records.count()
+    total = count(resource, principal, query, records)
 
     offset = (query.page - 1) * query.size
     rows = []

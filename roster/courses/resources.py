@@ -11,6 +11,7 @@ class CourseMemberResource(Resource):
     name = "CourseMember"
     path = "content/coursemembers"
     model = CourseMember
+    counted_by = "course"
     fields = (
         f.Reference("Course", "course"),
         f.Text("Course.Title", "course__title"),

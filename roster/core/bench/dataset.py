@@ -11,7 +11,7 @@ Rows are written with COPY in one transaction, with the secondary indexes
 dropped while loading and rebuilt before the commit, so that a failure
 leaves the database as it was. Foreign keys and triggers are switched off
 for the load (`session_replication_role`, which needs a superuser), and
-whatever the triggers maintain is rebuilt from the loaded rows. The size
+the counts the triggers keep are made from the loaded rows. The size
 and seed are recorded in a marker table, so a later run with the same size
 reuses the data.
 """
@@ -27,6 +27,7 @@ import psycopg
 from django.apps import apps
 from tqdm import tqdm
 
+from roster.api import counting
 from roster.core.bench import names
 from roster.core.text import fold
 
@@ -158,6 +159,9 @@ def _generate(connection, size, now, progress):
             f'(SELECT coalesce(max(id), 0) + 1 FROM "{table}"), false)',
             [table],
         )
+    for counted in counting.counted_resources():
+        for statement in counting.rebuild_statements(counted):
+            connection.execute(statement)
 
 
 def _tables():
