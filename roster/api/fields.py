@@ -61,6 +61,10 @@ class Field:
         models, _nullable = _walk(model, self.source)
         return tuple(m._meta.db_table for m in models)
 
+    def nullable(self, model):
+        """Whether the value can be null, through a relation or itself."""
+        return _walk(model, self.source)[1]
+
     def parse(self, raw):
         raise NotImplementedError
 

@@ -70,6 +70,9 @@ class Resource:
         """How the database counts the records, or None (see counting)."""
         return Counted.of(self)
 
+    def nullable(self, field):
+        return field.nullable(self.model)
+
     def role(self, action):
         return f"{self.name}-{action}"
 
