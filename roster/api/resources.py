@@ -64,6 +64,7 @@ class Resource:
             dict.fromkeys(c for field in self.all_fields for c in field.columns)
         )
         self.loaders = [field for field in self.all_fields if hasattr(field, "load")]
+        self.getters = [(field.key, field.getter()) for field in self.all_fields]
 
     @cached_property
     def counted(self):
@@ -87,8 +88,8 @@ class Resource:
         """Turn selected rows into records, keys in the declared order."""
         for loader in self.loaders:
             loader.load(rows)
-        fields = self.all_fields
-        return [{field.key: field.render(row) for field in fields} for row in rows]
+        getters = self.getters
+        return [{key: get(row) for key, get in getters} for row in rows]
 
 
 def register(resource_class):
