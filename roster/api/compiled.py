@@ -32,6 +32,8 @@ class PageQuery:
         """Fetch the rows of the ids query's page as dicts of the columns."""
         connection = connections[alias]
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                _read_dates_in_c(cursor)
             cursor.execute(self.sql.replace(IDS, ids_sql), ids_params)
             rows = cursor.fetchall()
         converters = _converters(self.expressions, connection)
@@ -44,6 +46,18 @@ class PageQuery:
 @functools.lru_cache(maxsize=512)
 def page_query(resource, order, alias):
     return PageQuery(resource, order, alias)
+
+
+def _read_dates_in_c(cursor):
+    """Read timestamps with psycopg's own loader, which runs in C.
+
+    Django's loader, written in Python to attach the connection's time
+    zone, cost more than the rest of a large page. psycopg's gives the same
+    moments in the session's time zone, which Django sets to that zone.
+    """
+    from psycopg.types.datetime import TimestamptzLoader
+
+    cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
 
 
 def _converters(expressions, connection):
