@@ -44,7 +44,8 @@ class Counted:
     table: str
     business: str
     group: str
-    # The field path of the group's id, as filters name it.
+    # The field paths of the business's and the group's ids.
+    business_path: str
     group_path: str
     # The tables the resource's filters join, for partial counts.
     joined: tuple
@@ -60,6 +61,7 @@ class Counted:
             meta.db_table,
             meta.get_field(resource.business).column,
             group.column,
+            resource.business,
             group.attname,
             tuple(sorted(joined - {meta.db_table})),
         )

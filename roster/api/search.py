@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from roster.api import compiled, counting
 from roster.api.errors import Invalid, Problem
 from roster.api.fields import INT64_MAX, BadValue, Reference
+from roster.api.partial_counts import KEPT_COUNTS
 
 DIRECTIONS = {"1": 1, "0": 1, "-1": -1}
 
@@ -39,6 +40,8 @@ class Query:
     # filter: they decide how to count and whether an order meets nulls.
     equal: list = field(default_factory=list)
     filtered: set = field(default_factory=set)
+    # The filters as given, (name, value): what a kept count is kept for.
+    given: list = field(default_factory=list)
 
 
 def read_query(resource, params):
@@ -62,14 +65,14 @@ def read_query(resource, params):
                 readers[name](query, resource, raw)
             elif name in resource.filters:
                 found = resource.filters[name]
-                _add(query, found, found.condition(raw))
+                _add(query, found, found.condition(raw), name, raw)
                 query.equal.append((found, raw))
             elif name[:5] == "from_" and name[5:] in resource.ranges:
                 found = resource.ranges[name[5:]]
-                _add(query, found, found.bounds(raw, "from"))
+                _add(query, found, found.bounds(raw, "from"), name, raw)
             elif name[:3] == "to_" and name[3:] in resource.ranges:
                 found = resource.ranges[name[3:]]
-                _add(query, found, found.bounds(raw, "to"))
+                _add(query, found, found.bounds(raw, "to"), name, raw)
         except BadValue as error:
             problems.append(Problem(given, raw, f"{given} {error}"))
     if problems:
@@ -77,11 +80,12 @@ def read_query(resource, params):
     return query
 
 
-def _add(query, found, condition):
+def _add(query, found, condition, name, raw):
     # An empty condition (a list filter of blank items) holds for every record.
     if condition:
         query.conditions.append(condition)
         query.filtered.add(found)
+        query.given.append((name, raw))
 
 
 def _single_values(params):
@@ -158,6 +162,9 @@ def count(resource, principal, query, records):
         group = _group(resource, query)
         if group is not None:
             return counting.total(counted, principal.businesses, group)
+        alias = router.db_for_read(resource.model)
+        if KEPT_COUNTS.usable(counted, alias):
+            return KEPT_COUNTS.count(resource, principal, query, records, alias)
     return records.count()
 
 
