@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from django.db import connections, router, transaction
 
+from roster.api.compiled import fetch
 from roster.api.models import RecordCount, TableChange
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,13 @@ def total(counted, businesses, group=None):
     """The number of records in the businesses (None: all), and the group."""
     if businesses is not None and not businesses:
         return 0
+    sql, params = total_sql(counted, businesses, group)
+    [(found,)] = fetch(router.db_for_read(RecordCount), sql, params, prepare=True)
+    return int(found or 0)
+
+
+def total_sql(counted, businesses, group=None):
+    """The SQL and parameters of `total`, for businesses that are not ()."""
     sql = f"SELECT SUM(records) FROM {COUNTS} WHERE table_name = %s"
     params = [counted.table]
     if businesses is not None:
@@ -79,9 +87,7 @@ def total(counted, businesses, group=None):
     if group is not None:
         sql += " AND group_id = %s"
         params.append(group)
-    with connections[router.db_for_read(RecordCount)].cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.fetchone()[0] or 0)
+    return sql, params
 
 
 def install(counted_tables, using="default"):

@@ -374,11 +374,11 @@ class TeamNames(Field):
             f'ON t."{Team._meta.pk.column}" = l."{team}" '
             f'WHERE l."{coworker}" {wanted}'
         )
+        from roster.api.compiled import fetch
+
         names = {}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for coworker_id, name in cursor.fetchall():
-                names.setdefault(coworker_id, []).append(name)
+        for coworker_id, name in fetch(connection.alias, sql, params, prepare=True):
+            names.setdefault(coworker_id, []).append(name)
         joined = {key: ", ".join(sorted(value)) for key, value in names.items()}
         for row in rows:
             row[self.key] = joined.get(row[self.source])

@@ -29,6 +29,7 @@ from django.db import connections
 from django.db.models import Count
 from django.db.models.expressions import RawSQL
 
+from roster.api.compiled import fetch
 from roster.api.counting import CHANGES, COUNTS
 
 CAPACITY = 256
@@ -110,7 +111,7 @@ class PartialCounts:
             f"(SELECT count(*) FROM {CHANGES} WHERE table_name = ANY(%s)), g.* "
             f"FROM (SELECT 1) AS one LEFT JOIN ({groups_sql}) AS g ON true"
         )
-        rows = _fetch(search.alias, sql, [list(tables), *params])
+        rows = fetch(search.alias, sql, [list(tables), *params])
         found = {(b, g): n for _s, _t, b, g, n in rows if n}
         total = sum(found.values())
         snapshot, tracked = rows[0][0], rows[0][1]
@@ -156,7 +157,7 @@ class PartialCounts:
             *scope_params,
             entry.snapshot,
         ]
-        rows = _fetch(search.alias, sql, params)
+        rows = fetch(search.alias, sql, params, prepare=True)
         # Every joined table must still be tracked and unchanged.
         if rows[0][1] != len(tables):
             return self._recount(entry, search)
@@ -169,12 +170,6 @@ class PartialCounts:
                 groups[(business, group)] = n
         entry.snapshot = rows[0][0]
         return entry.total
-
-
-def _fetch(alias, sql, params):
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 KEPT_COUNTS = PartialCounts()

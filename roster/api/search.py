@@ -154,18 +154,21 @@ def ordering(resource, query):
 
 
 def count(resource, principal, query, records):
-    """The number of matching records, from the kept counts when possible."""
+    """The number of matching records, and the page's ids when found with it.
+
+    Without filters, or filtered by the group only, the count is the sum of
+    the counts the database keeps. Other filters on a counted resource use
+    the kept per-group counts of roster.api.partial_counts.
+    """
     counted = resource.counted
     if counted is not None:
-        if not query.conditions:
-            return counting.total(counted, principal.businesses)
         group = _group(resource, query)
-        if group is not None:
-            return counting.total(counted, principal.businesses, group)
+        if not query.conditions or group is not None:
+            return _kept_total(resource, principal, query, records, group)
         alias = router.db_for_read(resource.model)
         if KEPT_COUNTS.usable(counted, alias):
-            return KEPT_COUNTS.count(resource, principal, query, records, alias)
-    return records.count()
+            return KEPT_COUNTS.count(resource, principal, query, records, alias), None
+    return records.count(), None
 
 
 def _group(resource, query):
@@ -178,14 +181,51 @@ def _group(resource, query):
     return None
 
 
-def page(resource, query, records):
-    """The rows of the page: ids first, then their columns."""
-    offset = (query.page - 1) * query.size
+def _kept_total(resource, principal, query, records, group):
+    """The kept total; on PostgreSQL with the page's ids, in one statement.
+
+    Neither the best plan of the total nor that of the ids depends on the
+    values, so the statement is prepared, and so is the page query that
+    then reads the records of those ids.
+    """
+    counted, businesses = resource.counted, principal.businesses
+    if businesses is not None and not businesses:
+        return 0, None
+    alias = router.db_for_read(resource.model)
+    if not compiled.has_arrays(alias):
+        return counting.total(counted, businesses, group), None
+    total_sql, total_params = counting.total_sql(counted, businesses, group)
+    ids_sql, ids_params = _ids(resource, query, records, alias)
+    sql = (
+        f"WITH kept (n) AS ({total_sql}) "
+        f"SELECT n, CASE WHEN n > %s THEN ARRAY({ids_sql}) END FROM kept"
+    )
+    params = [*total_params, _offset(query), *ids_params]
+    [(total, ids)] = compiled.fetch(alias, sql, params, prepare=True)
+    return int(total or 0), ids
+
+
+def _ids(resource, query, records, alias):
+    """The SQL of the page's ids, with its limit and offset as parameters."""
+    ids = records.using(alias).order_by(*ordering(resource, query)).values("pk")
+    sql, params = ids.query.sql_with_params()
+    return sql + " LIMIT %s OFFSET %s", (*params, query.size, _offset(query))
+
+
+def _offset(query):
+    # A page past any possible total still has to fit in a bigint parameter.
+    return min((query.page - 1) * query.size, INT64_MAX)
+
+
+def page(resource, query, records, ids=None):
+    """The rows of the page: ids first, unless known already, then columns."""
     order = ordering(resource, query)
     alias = router.db_for_read(resource.model)
-    ids = records.using(alias).order_by(*order).values("pk")
-    ids_sql, ids_params = ids[offset : offset + query.size].query.sql_with_params()
-    return compiled.page_query(resource, order, alias).rows(ids_sql, ids_params, alias)
+    kept = compiled.page_query(resource, order, alias, query.size)
+    if ids is not None:
+        return kept.rows(compiled.ARRAY_IDS, [ids], alias, prepare=True)
+    ids_sql, ids_params = _ids(resource, query, records, alias)
+    return kept.rows(ids_sql, ids_params, alias, prepare=False)
 
 
 def search(resource, principal, params):
@@ -193,11 +233,11 @@ def search(resource, principal, params):
     query = read_query(resource, params)
 
     records = resource.queryset(principal).filter(Q(*query.conditions))
-    total = count(resource, principal, query, records)
+    total, ids = count(resource, principal, query, records)
 
     rows = []
     if (query.page - 1) * query.size < total:
-        rows = page(resource, query, records)
+        rows = page(resource, query, records, ids)
 
     return envelope(query, resource.render(rows), total)
 
