@@ -103,6 +103,14 @@ def _database(url):
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+    elif os.environ.get("ROSTER_PREPARED_STATEMENTS", "1") != "0" and (
+        config["ENGINE"] == "django.db.backends.postgresql"
+    ):
+        # The search's most frequent statements are prepared, so that each
+        # connection plans them once (Django's own queries never are). A
+        # pooler in transaction mode that cannot keep prepared statements
+        # needs ROSTER_PREPARED_STATEMENTS=0.
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = 5
     return config
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import uuid
 
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q
 
 from roster.core.text import fold, search_column
@@ -123,6 +124,20 @@ class Field:
     def render(self, row):
         return row[self.source]
 
+    @property
+    def plain(self):
+        """Whether the value is the selected column as it is."""
+        return type(self).render is Field.render
+
+    def tables(self, model):
+        """The tables a filter on this field reads, following its relations."""
+        models, _nullable = _walk(model, self.source)
+        return tuple(m._meta.db_table for m in models)
+
+    def nullable(self, model):
+        """Whether the value can be null, through a relation or itself."""
+        return _walk(model, self.source)[1]
+
     def parse(self, raw):
         raise NotImplementedError
 
@@ -157,6 +172,17 @@ def whole_number(value):
     if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]{1,30}", value.strip()):
         return int(value)
     return None
+
+
+def _walk(model, path):
+    """The models a Django path passes through, and whether it can be null."""
+    *relations, last = path.split("__")
+    models, nullable = [model], False
+    for name in relations:
+        relation = models[-1]._meta.get_field(name)
+        nullable = nullable or relation.null
+        models.append(relation.related_model)
+    return models, nullable or models[-1]._meta.get_field(last).null
 
 
 class Integer(Field):
@@ -468,7 +494,9 @@ class DateTime(Field):
         value = row[self.source]
         if value is None:
             return None
-        return f"{value.astimezone(dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
+        if value.utcoffset():
+            value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
     def parse(self, raw):
         try:
@@ -499,6 +527,9 @@ class Constant(Field):
 
     @property
     def columns(self):
+        return ()
+
+    def tables(self, model):
         return ()
 
     def render(self, row):
@@ -556,14 +587,39 @@ class TeamNames(Field):
         )
         return Q(Exists(memberships))
 
+    def tables(self, model):
+        from roster.customers.models import Team
+
+        through = Team.members.through
+        return (model._meta.db_table, Team._meta.db_table, through._meta.db_table)
+
     def load(self, rows):
         """Attach the team names of every row's customer in one query."""
         from roster.customers.models import Team
 
-        ids = {row[self.source] for row in rows}
+        ids = sorted({row[self.source] for row in rows})
+        if not ids:
+            return
+        through = Team.members.through
+        link = through._meta
+        coworker = link.get_field("coworker").column
+        team = link.get_field("team").column
+        connection = connections[router.db_for_read(through)]
+        if connection.vendor == "postgresql":
+            # One array is planned much faster than thousands of constants.
+            wanted, params = "= ANY(%s)", [ids]
+        else:
+            wanted, params = "IN ({})".format(", ".join(["%s"] * len(ids))), ids
+        sql = (
+            f'SELECT l."{coworker}", t."{Team._meta.get_field("name").column}" '
+            f'FROM "{link.db_table}" l JOIN "{Team._meta.db_table}" t '
+            f'ON t."{Team._meta.pk.column}" = l."{team}" '
+            f'WHERE l."{coworker}" {wanted}'
+        )
+        from roster.api.compiled import fetch
+
         names = {}
-        memberships = Team.members.through.objects.filter(coworker_id__in=ids)
-        for coworker_id, name in memberships.values_list("coworker_id", "team__name"):
+        for coworker_id, name in fetch(connection.alias, sql, params, prepare=True):
             names.setdefault(coworker_id, []).append(name)
         joined = {key: ", ".join(sorted(value)) for key, value in names.items()}
         for row in rows:

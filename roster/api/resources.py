@@ -14,9 +14,12 @@ values already read and checked against the declaration. Without them the
 plain writes of `roster.core.services` apply.
 """
 
+import operator
 from dataclasses import dataclass
+from functools import cached_property
 
 from roster.api import fields as f
+from roster.api.counting import Counted
 from roster.core import services
 
 REGISTRY = {}
@@ -54,6 +57,9 @@ class Resource:
     # The reference whose record decides the business of a new record;
     # every other reference written must be of that same business.
     owner = None
+    # A relation to count records by, with `business` a column of the
+    # model's own: counts are then kept by triggers (roster.api.counting).
+    counted_by = None
     fields = ()
     label = None
     can_create = True
@@ -94,6 +100,16 @@ class Resource:
         )
         self.loaders = [f for f in self.list_fields if hasattr(f, "load")]
         self.single_loaders = [f for f in self.all_fields if hasattr(f, "load")]
+        self.listed = Layout(self.list_fields)
+        self.single = Layout(self.all_fields)
+
+    @cached_property
+    def counted(self):
+        """How the database counts the records, or None (see counting)."""
+        return Counted.of(self)
+
+    def nullable(self, field):
+        return field.nullable(self.model)
 
     def role(self, action):
         return f"{self.name}-{action}"
@@ -110,10 +126,9 @@ class Resource:
 
         Lists such as a customer's `Teams` are part of single records only.
         """
-        fields = self.all_fields if single else self.list_fields
         for loader in self.single_loaders if single else self.loaders:
             loader.load(rows)
-        return [{field.key: field.render(row) for field in fields} for row in rows]
+        return (self.single if single else self.listed).render(rows)
 
     # The writes, overridden by declarations that name service functions.
 
@@ -128,6 +143,43 @@ class Resource:
 
     def delete(self, record, actor):
         services.delete_record(record, actor)
+
+
+class Layout:
+    """How rows become records for one set of fields, with little Python.
+
+    A record starts as a copy of one holding the constants, with every key
+    in the declared order; the plain columns are then copied in one step
+    and the other values rendered one by one.
+    """
+
+    def __init__(self, fields):
+        self.blank = {
+            field.key: field.value if isinstance(field, f.Constant) else None
+            for field in fields
+        }
+        computed = [x for x in fields if not isinstance(x, f.Constant)]
+        self.plain_keys = [x.key for x in computed if x.plain]
+        self.pick = _picker([x.source for x in computed if x.plain])
+        self.rendered = [(x.key, x.render) for x in computed if not x.plain]
+
+    def render(self, rows):
+        blank, keys, pick = self.blank, self.plain_keys, self.pick
+        records = []
+        for row in rows:
+            record = blank.copy()
+            record.update(zip(keys, pick(row), strict=True))
+            for key, render in self.rendered:
+                record[key] = render(row)
+            records.append(record)
+        return records
+
+
+def _picker(sources):
+    """A function that gives the values of the sources as a tuple, in C."""
+    if len(sources) == 1:
+        return lambda row: (row[sources[0]],)
+    return operator.itemgetter(*sources) if sources else lambda row: ()
 
 
 def register(resource_class):

@@ -5,6 +5,12 @@ count, one page (the record with its related columns, joined), and one per
 derived list such as team names. Filters on lists are EXISTS tests and
 relations are many-to-one, so joins never multiply rows and `TotalItems`
 stays exact.
+
+The count of a counted resource (see roster.api.counting) adds up the
+counts the database keeps when the filters allow it. The page query finds
+the page's ids first, on the narrowest index that serves the filters and
+the order, and only then joins the related columns of those few records,
+so a deep page skips index entries rather than joined rows.
 """
 
 import math
@@ -12,10 +18,13 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import router
 from django.db.models import F, Q
 
+from roster.api import compiled, counting
 from roster.api.errors import Invalid, Problem
-from roster.api.fields import INT64_MAX, BadValue
+from roster.api.fields import INT64_MAX, BadValue, Reference
+from roster.api.partial_counts import KEPT_COUNTS
 
 DIRECTIONS = {"1": 1, "0": 1, "-1": -1}
 
@@ -27,6 +36,12 @@ class Query:
     order: object = None
     direction: int = 1
     conditions: list = field(default_factory=list)
+    # (field, raw value) of the equality filters, and the fields of every
+    # filter: they decide how to count and whether an order meets nulls.
+    equal: list = field(default_factory=list)
+    filtered: set = field(default_factory=set)
+    # The filters as given, (name, value): what a kept count is kept for.
+    given: list = field(default_factory=list)
 
 
 def read_query(resource, params):
@@ -49,16 +64,28 @@ def read_query(resource, params):
             if name in readers:
                 readers[name](query, resource, raw)
             elif name in resource.filters:
-                query.conditions.append(resource.filters[name].condition(raw))
+                found = resource.filters[name]
+                _add(query, found, found.condition(raw), name, raw)
+                query.equal.append((found, raw))
             elif name[:5] == "from_" and name[5:] in resource.ranges:
-                query.conditions.append(resource.ranges[name[5:]].bounds(raw, "from"))
+                found = resource.ranges[name[5:]]
+                _add(query, found, found.bounds(raw, "from"), name, raw)
             elif name[:3] == "to_" and name[3:] in resource.ranges:
-                query.conditions.append(resource.ranges[name[3:]].bounds(raw, "to"))
+                found = resource.ranges[name[3:]]
+                _add(query, found, found.bounds(raw, "to"), name, raw)
         except BadValue as error:
             problems.append(Problem(given, raw, f"{given} {error}"))
     if problems:
         raise Invalid(problems)
     return query
+
+
+def _add(query, found, condition, name, raw):
+    # An empty condition (a list filter of blank items) holds for every record.
+    if condition:
+        query.conditions.append(condition)
+        query.filtered.add(found)
+        query.given.append((name, raw))
 
 
 def _single_values(params):
@@ -108,13 +135,97 @@ def _read_direction(query, resource, raw):
         raise BadValue("must be 1 (ascending), -1 (descending) or 0.") from None
 
 
-def ordering(query):
-    """Sort on the field, then Id the same way; nulls first when ascending."""
+def ordering(resource, query):
+    """Sort on the field, then Id the same way; nulls first when ascending.
+
+    Where no null can be met (a column that is never null, or one a filter
+    holds to values), the order says nothing of nulls, so that a plain
+    index on the column serves it in either direction.
+    """
+    column = query.order.order_column
+    tie = "id" if query.direction == 1 else "-id"
+    if query.order.key == "Id":
+        return (tie,)
+    if query.order in query.filtered or not resource.nullable(query.order):
+        return (column if query.direction == 1 else "-" + column, tie)
     if query.direction == 1:
-        order = F(query.order.order_column).asc(nulls_first=True)
-        return (order, "id") if query.order.key != "Id" else ("id",)
-    order = F(query.order.order_column).desc(nulls_last=True)
-    return (order, "-id") if query.order.key != "Id" else ("-id",)
+        return (F(column).asc(nulls_first=True), tie)
+    return (F(column).desc(nulls_last=True), tie)
+
+
+def count(resource, principal, query, records):
+    """The number of matching records, and the page's ids when found with it.
+
+    Without filters, or filtered by the group only, the count is the sum of
+    the counts the database keeps. Other filters on a counted resource use
+    the kept per-group counts of roster.api.partial_counts.
+    """
+    counted = resource.counted
+    if counted is not None:
+        group = _group(resource, query)
+        if not query.conditions or group is not None:
+            return _kept_total(resource, principal, query, records, group)
+        alias = router.db_for_read(resource.model)
+        if KEPT_COUNTS.usable(counted, alias):
+            return KEPT_COUNTS.count(resource, principal, query, records, alias), None
+    return records.count(), None
+
+
+def _group(resource, query):
+    """The id of the group when the only filter is equality with it."""
+    if len(query.conditions) != 1 or len(query.equal) != 1:
+        return None
+    found, raw = query.equal[0]
+    if isinstance(found, Reference) and found.source == resource.counted.group_path:
+        return found.parse(raw)
+    return None
+
+
+def _kept_total(resource, principal, query, records, group):
+    """The kept total; on PostgreSQL with the page's ids, in one statement.
+
+    Neither the best plan of the total nor that of the ids depends on the
+    values, so the statement is prepared, and so is the page query that
+    then reads the records of those ids.
+    """
+    counted, businesses = resource.counted, principal.businesses
+    if businesses is not None and not businesses:
+        return 0, None
+    alias = router.db_for_read(resource.model)
+    if not compiled.has_arrays(alias):
+        return counting.total(counted, businesses, group), None
+    total_sql, total_params = counting.total_sql(counted, businesses, group)
+    ids_sql, ids_params = _ids(resource, query, records, alias)
+    sql = (
+        f"WITH kept (n) AS ({total_sql}) "
+        f"SELECT n, CASE WHEN n > %s THEN ARRAY({ids_sql}) END FROM kept"
+    )
+    params = [*total_params, _offset(query), *ids_params]
+    [(total, ids)] = compiled.fetch(alias, sql, params, prepare=True)
+    return int(total or 0), ids
+
+
+def _ids(resource, query, records, alias):
+    """The SQL of the page's ids, with its limit and offset as parameters."""
+    ids = records.using(alias).order_by(*ordering(resource, query)).values("pk")
+    sql, params = ids.query.sql_with_params()
+    return sql + " LIMIT %s OFFSET %s", (*params, query.size, _offset(query))
+
+
+def _offset(query):
+    # A page past any possible total still has to fit in a bigint parameter.
+    return min((query.page - 1) * query.size, INT64_MAX)
+
+
+def page(resource, query, records, ids=None):
+    """The rows of the page: ids first, unless known already, then columns."""
+    order = ordering(resource, query)
+    alias = router.db_for_read(resource.model)
+    kept = compiled.page_query(resource, order, alias, query.size)
+    if ids is not None:
+        return kept.rows(compiled.ARRAY_IDS, [ids], alias, prepare=True)
+    ids_sql, ids_params = _ids(resource, query, records, alias)
+    return kept.rows(ids_sql, ids_params, alias, prepare=False)
 
 
 def search(resource, principal, params):
@@ -122,13 +233,11 @@ def search(resource, principal, params):
     query = read_query(resource, params)
 
     records = resource.queryset(principal).filter(Q(*query.conditions))
-    total = records.count()
+    total, ids = count(resource, principal, query, records)
 
-    offset = (query.page - 1) * query.size
     rows = []
-    if offset < total:
-        page = records.order_by(*ordering(query)).values(*resource.columns)
-        rows = list(page[offset : offset + query.size])
+    if (query.page - 1) * query.size < total:
+        rows = page(resource, query, records, ids)
 
     return envelope(query, resource.render(rows), total)
 

@@ -106,6 +106,7 @@ class CourseMemberResource(Resource):
     path = "content/coursemembers"
     model = CourseMember
     owner = "Course"
+    counted_by = "course"
     fields = (
         f.Reference("Course", "course", required=True, fixed=True),
         f.Text("Course.Title", "course__title"),
