@@ -50,7 +50,16 @@ def askers(api, spec):
         lambda i: api.delete(f"{path}/{i}"),
         lambda i: api.get(path, {"id": f"[{i}]"}),
         lambda i: api.get(path, {f"{name}_Id": str(i)}),
+        lambda i: api.post(f"{path}/runcommand", {"Key": "APPROVE", "Ids": [i]}),
     )
+
+
+def shown(answer):
+    """The answer's body, with the values a refusal repeats back left out."""
+    body = answer.json()
+    if isinstance(body, dict) and body.get("Errors"):
+        body["Errors"] = [{**e, "AttemptedValue": None} for e in body["Errors"]]
+    return body
 
 
 class IsolationProperties(TestCase):
@@ -99,7 +108,8 @@ class IsolationProperties(TestCase):
                 for ask in askers(api, spec):
                     foreign_answer, missing_answer = ask(record_id), ask(MISSING_ID)
                     assert foreign_answer.status_code == missing_answer.status_code
-                    assert foreign_answer.content == missing_answer.content, name
+                    # A refusal may repeat the id it was given, and only that.
+                    assert shown(foreign_answer) == shown(missing_answer), name
 
     @settings(max_examples=15, deadline=None)
     @given(administrators)
