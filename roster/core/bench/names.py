@@ -5,6 +5,8 @@ fragments ("son", "mar") match a large share of customers, as in a real
 register of people, and others match few.
 """
 
+from roster.core import demo
+
 FIRST_NAMES = (
     "James Maria Anna John Sofia David Emma Michael Laura Peter Sarah Thomas "
     "Julia Daniel Elena Mark Lucia Paul Hannah Andrew Marta Robert Chloé "
@@ -59,44 +61,14 @@ TEAM_NAMES = (
 )
 
 COURSE_TOPICS = (
-    "Member onboarding",
-    "Fire safety",
-    "Meeting-room etiquette",
-    "Printing and scanning",
-    "Community programme",
-    "Pitch practice",
-    "Bookkeeping basics",
-    "Photography for makers",
-    "Français des affaires",
-    "Public speaking",
-    "Data protection",
-    "Mindful work",
-    "Laser cutter induction",
-    "Podcast studio",
-    "Café barista skills",
-    "Start-up finance",
-    "Dansk for begyndere",
-    "Accessibility at work",
-    "First aid",
-    "Design sprints",
+    *demo.COURSE_TOPICS,
     "Woodshop safety",
     "Grant writing",
     "Deutsch im Büro",
     "Negotiation",
 )
 
-LESSON_WORDS = (
-    "Welcome",
-    "Getting started",
-    "Core ideas",
-    "A worked example",
-    "Practice",
-    "Common mistakes",
-    "Going further",
-    "Quiz",
-    "Résumé",
-    "Next steps",
-)
+LESSON_WORDS = tuple(demo.LESSON_WORDS)
 
 # Fragments of customers' names the text-filter workload searches for:
 # common ones, of the kind an administrator types into a search box.
