@@ -37,7 +37,31 @@ def command(admin, key, record):
     assert response.status_code == 200, response.content
 
 
-def test_a_new_customer_joins_a_private_course_and_works_through_it(tab, campus, admin):
+def approve_in_the_admin_panel(chromium, live_server, email):
+    """Sign in to the Admin Panel in its own browser and approve the one
+    enrolment waiting there."""
+    context = chromium.new_context(base_url=live_server.url)
+    panel = context.new_page()
+    panel.set_default_timeout(10_000)
+    panel.goto("/admin/login/?next=/admin/")
+    panel.fill("#id_username", email)
+    panel.fill("#id_password", PASSWORD)
+    panel.click("input[type=submit]")
+    panel.wait_for_url("**/admin/")
+    panel.goto("/admin/courses/coursemember/?status=waiting")
+    rows = panel.locator("#result_list tbody tr")
+    assert rows.count() == 1
+    rows.first.locator("input.action-select").check()
+    panel.select_option("select[name=action]", "approve")
+    panel.click("button[name=index]")
+    assert "1 enrolments approved." in panel.locator(".messagelist").inner_text()
+    screenshot(panel, "admin-approves-the-sign-up")
+    context.close()
+
+
+def test_a_new_customer_joins_a_private_course_and_works_through_it(
+    tab, campus, admin, admin_user, chromium, live_server
+):
     tab.goto("/portal/login/")
     screenshot(tab, "portal-login")
 
@@ -58,8 +82,8 @@ def test_a_new_customer_joins_a_private_course_and_works_through_it(tab, campus,
     assert tab.get_by_text("Your status: Waiting for approval").is_visible()
     screenshot(tab, "portal-course-waiting")
 
-    # An administrator approves it through the API.
-    command(admin, "APPROVE", member_record(admin, zoe))
+    # An administrator approves it in the Admin Panel.
+    approve_in_the_admin_panel(chromium, live_server, admin_user.email)
     tab.reload()
     assert tab.get_by_text("Your status: Approved").is_visible()
     practice = tab.locator("li", has_text="Practice")
