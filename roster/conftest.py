@@ -82,15 +82,28 @@ def quick_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache(django_db_setup, django_db_blocker):
+def empty_cache(request, django_db_setup, django_db_blocker):
     """Start every test with no failed logins counted.
 
     The counters live in the shared cache. The database cache is rolled back
     with each test's transaction, but a cache server is not, nor is the
-    cache table emptied when a transactional test flushes the database.
+    cache table emptied when a transactional test flushes the database. A
+    test that touches no database counts nothing, and on SQLite its
+    in-memory test database may be gone, so it is left alone.
     """
+    if not _uses_database(request):
+        return
     with django_db_blocker.unblock():
         cache.clear()
+
+
+def _uses_database(request):
+    names = set(request.fixturenames)
+    return bool(
+        names & {"db", "transactional_db", "django_db_reset_sequences"}
+        or request.node.get_closest_marker("django_db")
+        or getattr(request.node, "cls", None) is not None
+    )
 
 
 @pytest.fixture
