@@ -58,6 +58,10 @@ class Server:
             "ROSTER_SECRET_KEY": secrets.token_urlsafe(50),
             "ROSTER_ALLOWED_HOSTS": HOST,
             "ROSTER_LOG_LEVEL": "WARNING",
+            # All the load comes from one address that stands for many
+            # clients: the throttle still counts every request, so its cost
+            # is measured, but its limit is out of the run's reach.
+            "ROSTER_API_REQUESTS_PER_WINDOW": str(10**12),
         }
         env.pop("DATABASE_REPLICA_URL", None)
         command = [

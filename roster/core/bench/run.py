@@ -54,6 +54,8 @@ def run(options, say):
         "Data set: "
         + ("reused" if data.reused else f"generated in {data.seconds:.0f} s")
     )
+    if mixed.remove_leftovers():
+        say("Data set: removed the enrolments of an interrupted mixed run")
     facts = workloads.facts(data.now)
     chosen = workloads.build(facts, options.workloads)
     password = secrets.token_urlsafe(16)
