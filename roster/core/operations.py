@@ -75,3 +75,25 @@ def fill_search_columns(*model_names, app_label):
                 record.save(update_fields=[c + SEARCH_SUFFIX for c in columns])
 
     return migrations.RunPython(forwards, migrations.RunPython.noop)
+
+
+def unlogged(table):
+    """Make a PostgreSQL table unlogged.
+
+    A table that only holds what can be rebuilt (throttle counters, kept
+    counts) need not pay for the write-ahead log: its writes then commit
+    without waiting for a flush to disk. PostgreSQL empties an unlogged
+    table after a crash and does not copy it to replicas, which such a
+    table can afford. Other databases keep the table as it is.
+    """
+
+    def run(sql):
+        def apply(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.execute(sql.format(schema_editor.quote_name(table)))
+
+        return apply
+
+    return migrations.RunPython(
+        run("ALTER TABLE {} SET UNLOGGED"), run("ALTER TABLE {} SET LOGGED")
+    )
