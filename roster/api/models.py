@@ -50,3 +50,23 @@ class TableChange(models.Model):
 
     def __str__(self):
         return self.table_name
+
+
+class KeptCount(models.Model):
+    """The count of one filtered search, kept per group, shared by all processes.
+
+    `key` is a digest of the resource, the caller's businesses and the
+    filters. `groups` maps "business:group" to the group's number of
+    matches and `total` is their sum, both exact as of the PostgreSQL
+    snapshot in `snapshot`; see `roster.api.partial_counts`. On PostgreSQL
+    the table is unlogged: it is a cache that a crash may empty.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    snapshot = models.TextField()
+    total = models.BigIntegerField()
+    groups = models.JSONField(default=dict)
+    updated_on = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key[:12]}… = {self.total}"

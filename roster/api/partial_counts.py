@@ -1,175 +1,183 @@
-"""Exact counts of filtered searches, kept per group and brought up to date.
+"""Exact counts of filtered searches, kept per group in the database.
 
 A filtered count (members whose customer's name holds "son", members
 approved and active in March) can cost a scan of most of the table, every
 time. On PostgreSQL the search counts such a filter once per group (per
 course, for CourseMember), in one statement that also reads the database
-snapshot it ran in, and keeps the per-group counts in the process.
+snapshot it ran in, and keeps the per-group counts and their total in a
+`KeptCount` row, which every server process shares.
 
 The triggers of `roster.api.counting` write into each group's RecordCount
 row the id of the transaction that last inserted, changed or deleted one
 of its records, and into TableChange the one that last changed a table
 the filters join (a customer's name). The next search with the same
 filters asks, in one statement, which groups changed in a transaction the
-kept snapshot did not see, and counts those groups again in that same
-statement; any change to a joined table, or a truncate, means counting
-everything again. Every kept count is therefore exact as of the snapshot
-kept with it, and so is their sum.
+kept snapshot did not see, counts those groups again and adds the
+difference to the kept total, and saves the new counts with the new
+snapshot when there were any; any change to a joined table, or a
+truncate, means counting everything again. Every kept count is exact as of
+the snapshot kept with it, and so is their sum.
 
-Counts are kept only outside a transaction: inside one, the transaction's
-own changes are visible to it but would not look new.
+Processes that bring the same row up to date at once each answer with
+their own exact total; the row is saved only by one whose snapshot is
+still the kept one, so a row never mixes counts of two snapshots.
+
+Counts are kept only outside a transaction (inside one, the transaction's
+own changes are visible to it but would not look new) and only on the
+primary database, which holds the row and sees every committed change.
 """
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
+import hashlib
 
+import orjson
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Count
 from django.db.models.expressions import RawSQL
 
 from roster.api.compiled import fetch
 from roster.api.counting import CHANGES, COUNTS
+from roster.api.models import KeptCount
 
-CAPACITY = 256
-KEPT = "roster_kept"
-
-
-@dataclass(frozen=True)
-class _Search:
-    counted: object
-    tables: tuple
-    records: object
-    businesses: tuple
-    alias: str
+KEPT = KeptCount._meta.db_table
+# How many searches keep counts; the least recently recounted go first.
+CAPACITY = 10_000
+GROUP = "roster_group"
 
 
-@dataclass
-class _Entry:
-    snapshot: str = ""
-    groups: dict = field(default_factory=dict)
-    total: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+def usable(counted):
+    alias = router.db_for_write(KeptCount)
+    connection = connections[alias]
+    return (
+        counted is not None
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and connection.pg_version >= 130000
+    )
 
 
-class PartialCounts:
-    """The kept counts of one process, for the most recently used filters."""
+def count(resource, principal, query, records):
+    """The number of `records`, the matches of the query's filters."""
+    alias = router.db_for_write(KeptCount)
+    counted = resource.counted
+    tables = {counted.table}
+    tables.update(t for f in query.filtered for t in f.tables(resource.model))
+    tables = sorted(tables)
+    key = _key(resource, principal, query)
+    records = records.using(alias)
+    try:
+        found = _update(alias, key, counted, tables, records, principal.businesses)
+        if found is None:
+            found = _recount(alias, key, counted, tables, records)
+        return found
+    except EmptyResultSet:
+        return 0
 
-    def __init__(self, capacity=CAPACITY):
-        self.capacity = capacity
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
 
-    def usable(self, counted, alias):
-        connection = connections[alias]
-        return (
-            counted is not None
-            and connection.vendor == "postgresql"
-            and not connection.in_atomic_block
-            and connection.pg_version >= 130000
-        )
+def _key(resource, principal, query):
+    given = sorted((name, raw) for name, raw in query.given)
+    text = orjson.dumps([resource.name, principal.businesses, given])
+    return hashlib.sha256(text).hexdigest()
 
-    def count(self, resource, principal, query, records, alias):
-        """The number of `records`, the matches of the query's filters."""
-        counted = resource.counted
-        tables = {counted.table}
-        tables.update(t for f in query.filtered for t in f.tables(resource.model))
-        search = _Search(
-            counted, tuple(sorted(tables)), records, principal.businesses, alias
-        )
-        key = (resource.name, alias, principal.businesses, tuple(sorted(query.given)))
-        entry = self._entry(key)
-        with entry.lock:
-            try:
-                if entry.snapshot:
-                    return self._update(entry, search)
-                return self._recount(entry, search)
-            except EmptyResultSet:
-                return 0
 
-    def _entry(self, key):
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None:
-                entry = self.entries[key] = _Entry()
-                if len(self.entries) > self.capacity:
-                    self.entries.popitem(last=False)
-            else:
-                self.entries.move_to_end(key)
-            return entry
-
-    def _recount(self, entry, search):
-        """Count every group, and note the snapshot and whether it can be kept."""
-        counted, tables = search.counted, search.tables
-        groups = search.records.order_by().values(
-            counted.business_path, counted.group_path
-        )
-        groups_sql, params = groups.annotate(n=Count("pk")).query.sql_with_params()
-        sql = (
-            f"SELECT pg_current_snapshot()::text, "
-            f"(SELECT count(*) FROM {CHANGES} WHERE table_name = ANY(%s)), g.* "
-            f"FROM (SELECT 1) AS one LEFT JOIN ({groups_sql}) AS g ON true"
-        )
-        rows = fetch(search.alias, sql, [list(tables), *params])
-        found = {(b, g): n for _s, _t, b, g, n in rows if n}
-        total = sum(found.values())
-        snapshot, tracked = rows[0][0], rows[0][1]
+def _recount(alias, key, counted, tables, records):
+    """Count every group and keep the counts, if every table is tracked."""
+    groups = records.order_by().values(counted.business_path, counted.group_path)
+    groups_sql, params = groups.annotate(n=Count("pk")).query.sql_with_params()
+    sql = (
+        f"WITH g (business_id, group_id, n) AS ({groups_sql}), "
+        "now AS (SELECT pg_current_snapshot()::text AS snapshot, "
+        f"(SELECT count(*) FROM {CHANGES} WHERE table_name = ANY(%s)) AS tracked, "
+        "(SELECT coalesce(sum(n), 0) FROM g) AS total), "
+        f"saved AS (INSERT INTO {KEPT} (key, snapshot, total, groups, updated_on) "
+        "SELECT %s, now.snapshot, now.total, (SELECT coalesce(jsonb_object_agg("
+        "g.business_id || ':' || g.group_id, g.n), '{}') FROM g), "
+        "statement_timestamp() FROM now "
         # A table without a TableChange row has no trigger telling of changes.
-        if tracked == len(tables):
-            entry.snapshot, entry.groups, entry.total = snapshot, found, total
-        return total
-
-    def _update(self, entry, search):
-        """Count again the groups changed since the kept snapshot."""
-        counted, tables, businesses = search.counted, search.tables, search.businesses
-        in_group = search.records.filter(
-            **{
-                counted.business_path: RawSQL(f"{KEPT}.business_id", ()),
-                counted.group_path: RawSQL(f"{KEPT}.group_id", ()),
-            }
-        )
-        group_sql, group_params = (
-            in_group.order_by().values("pk").query.sql_with_params()
-        )
-        scope, scope_params = "", []
-        if businesses is not None:
-            scope = " AND {}.business_id IN ({})".format(
-                KEPT, ", ".join(["%s"] * len(businesses))
-            )
-            scope_params = list(businesses)
-        sql = (
-            "SELECT pg_current_snapshot()::text, "
-            f"(SELECT count(*) FILTER (WHERE pg_visible_in_snapshot("
-            "t.changed_by::text::xid8, %s::pg_snapshot)) "
-            f"FROM {CHANGES} t WHERE t.table_name = ANY(%s)), "
-            f"{KEPT}.business_id, {KEPT}.group_id, "
-            f"(SELECT count(*) FROM ({group_sql}) AS matching) "
-            f"FROM (SELECT 1) AS one LEFT JOIN {COUNTS} AS {KEPT} "
-            f"ON {KEPT}.table_name = %s{scope} AND NOT pg_visible_in_snapshot("
-            f"{KEPT}.changed_by::text::xid8, %s::pg_snapshot)"
-        )
-        params = [
-            entry.snapshot,
-            list(tables),
-            *group_params,
-            counted.table,
-            *scope_params,
-            entry.snapshot,
-        ]
-        rows = fetch(search.alias, sql, params, prepare=True)
-        # Every joined table must still be tracked and unchanged.
-        if rows[0][1] != len(tables):
-            return self._recount(entry, search)
-        groups = entry.groups
-        for _snapshot, _joined, business, group, n in rows:
-            if group is None:
-                continue
-            entry.total += n - groups.pop((business, group), 0)
-            if n:
-                groups[(business, group)] = n
-        entry.snapshot = rows[0][0]
-        return entry.total
+        "WHERE now.tracked = %s "
+        "ON CONFLICT (key) DO UPDATE SET snapshot = EXCLUDED.snapshot, "
+        "total = EXCLUDED.total, groups = EXCLUDED.groups, "
+        "updated_on = EXCLUDED.updated_on RETURNING 1) "
+        "SELECT total, (SELECT count(*) FROM saved) FROM now"
+    )
+    [(total, saved)] = fetch(alias, sql, [*params, tables, key, len(tables)])
+    if saved:
+        _forget_the_oldest(alias)
+    return int(total)
 
 
-KEPT_COUNTS = PartialCounts()
+def _forget_the_oldest(alias):
+    fetch(
+        alias,
+        f"DELETE FROM {KEPT} WHERE updated_on <= (SELECT updated_on FROM {KEPT} "
+        "ORDER BY updated_on DESC OFFSET %s LIMIT 1) RETURNING 1",
+        [CAPACITY],
+        prepare=True,
+    )
+
+
+def _update(alias, key, counted, tables, records, businesses):
+    """The kept total brought up to date, or None when it must be recounted.
+
+    One statement finds the groups changed since the kept snapshot, counts
+    their matches again, and saves the new counts and snapshot if any
+    group changed and the row still holds the snapshot it started from.
+    """
+    in_group = records.filter(
+        **{
+            counted.business_path: RawSQL(f"{GROUP}.business_id", ()),
+            counted.group_path: RawSQL(f"{GROUP}.group_id", ()),
+        }
+    )
+    group_sql, group_params = in_group.order_by().values("pk").query.sql_with_params()
+    scope, scope_params = "", []
+    if businesses is not None:
+        marks = ", ".join(["%s"] * len(businesses))
+        scope, scope_params = f" AND {GROUP}.business_id IN ({marks})", businesses
+    seen = (
+        "pg_visible_in_snapshot({}.changed_by::text::xid8, kept.snapshot::pg_snapshot)"
+    )
+    kept = f"SELECT snapshot, total, groups FROM {KEPT} WHERE key = %s"
+    joined = (
+        f"SELECT count(*) FILTER (WHERE {seen.format('t')}) AS unchanged "
+        f"FROM {CHANGES} t, kept WHERE t.table_name = ANY(%s)"
+    )
+    changed = (
+        f"SELECT {GROUP}.business_id || ':' || {GROUP}.group_id AS name, "
+        f"(SELECT count(*) FROM ({group_sql}) AS matching) AS n "
+        f"FROM {COUNTS} AS {GROUP}, kept WHERE {GROUP}.table_name = %s{scope} "
+        f"AND NOT {seen.format(GROUP)}"
+    )
+    delta = (
+        "SELECT count(*) AS groups, coalesce(sum(changed.n - coalesce("
+        "(kept.groups ->> changed.name)::bigint, 0)), 0) AS difference, "
+        "jsonb_object_agg(changed.name, changed.n) AS counts FROM changed, kept"
+    )
+    saved = (
+        f"UPDATE {KEPT} AS stored SET snapshot = pg_current_snapshot()::text, "
+        "total = kept.total + delta.difference, "
+        "groups = stored.groups || delta.counts, "
+        "updated_on = statement_timestamp() FROM kept, delta, joined "
+        "WHERE stored.key = %s AND stored.snapshot = kept.snapshot "
+        "AND delta.groups > 0 AND joined.unchanged = %s RETURNING 1"
+    )
+    sql = (
+        f"WITH kept AS ({kept}), joined AS ({joined}), changed AS ({changed}), "
+        f"delta AS ({delta}), saved AS ({saved}) "
+        "SELECT kept.total + delta.difference, joined.unchanged "
+        "FROM kept, delta, joined"
+    )
+    params = [
+        key,
+        tables,
+        *group_params,
+        counted.table,
+        *scope_params,
+        key,
+        len(tables),
+    ]
+    rows = fetch(alias, sql, params, prepare=True)
+    # No kept row, or a joined table changed or lost its trigger.
+    if not rows or rows[0][1] != len(tables):
+        return None
+    return int(rows[0][0])

@@ -21,10 +21,9 @@ from django.conf import settings
 from django.db import router
 from django.db.models import F, Q
 
-from roster.api import compiled, counting
+from roster.api import compiled, counting, partial_counts
 from roster.api.errors import Invalid, Problem
 from roster.api.fields import INT64_MAX, BadValue, Reference
-from roster.api.partial_counts import KEPT_COUNTS
 
 DIRECTIONS = {"1": 1, "0": 1, "-1": -1}
 
@@ -165,9 +164,8 @@ def count(resource, principal, query, records):
         group = _group(resource, query)
         if not query.conditions or group is not None:
             return _kept_total(resource, principal, query, records, group)
-        alias = router.db_for_read(resource.model)
-        if KEPT_COUNTS.usable(counted, alias):
-            return KEPT_COUNTS.count(resource, principal, query, records, alias), None
+        if partial_counts.usable(counted):
+            return partial_counts.count(resource, principal, query, records), None
     return records.count(), None
 
 
