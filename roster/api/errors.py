@@ -125,9 +125,13 @@ def mutation_envelope(
     }
 
 
+# Moments as Nexudus writes them: UTC, to the second, with a "Z".
+JSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC | orjson.OPT_OMIT_MICROSECONDS
+
+
 def json_response(body, status=200):
     return HttpResponse(
-        orjson.dumps(body),
+        orjson.dumps(body, option=JSON_OPTIONS),
         status=status,
         content_type="application/json; charset=utf-8",
     )

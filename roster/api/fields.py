@@ -413,11 +413,9 @@ class Enum(Field):
 
 
 class Uuid(Field):
-    accepts = "a GUID"
+    """A GUID, written out by the JSON encoder in its usual hyphenated form."""
 
-    def render(self, row):
-        value = row[self.source]
-        return str(value) if value is not None else None
+    accepts = "a GUID"
 
     def parse(self, raw):
         try:
@@ -483,20 +481,17 @@ def _zone(text):
 
 
 class DateTime(Field):
-    """A moment, filtered within the day, minute or second given."""
+    """A moment, filtered within the day, minute or second given.
+
+    The database gives moments in UTC (TIME_ZONE is UTC) and the JSON
+    encoder writes them to the second, as `2025-03-10T10:30:15Z`: a page
+    of thousands of records spends no Python on its dates.
+    """
 
     ranged = True
     accepts = (
         "a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:mm, UTC unless an offset follows)"
     )
-
-    def render(self, row):
-        value = row[self.source]
-        if value is None:
-            return None
-        if value.utcoffset():
-            value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
     def parse(self, raw):
         try:
