@@ -56,8 +56,8 @@ class KeptCount(models.Model):
     """The count of one filtered search, kept per group, shared by all processes.
 
     `key` is a digest of the resource, the caller's businesses and the
-    filters. `groups` maps "business:group" to the group's number of
-    matches and `total` is their sum, both exact as of the PostgreSQL
+    filters. `groups` maps each group's id to its number of matches
+    and `total` is their sum, both exact as of the PostgreSQL
     snapshot in `snapshot`; see `roster.api.partial_counts`. On PostgreSQL
     the table is unlogged: it is a cache that a crash may empty.
     """

@@ -53,7 +53,7 @@ def in_another_thread(send):
 
 
 def group(course):
-    return f"{course.business_id}:{course.id}"
+    return str(course.id)
 
 
 def test_the_count_is_kept_per_course_for_every_process(admin, roll):
