@@ -94,7 +94,7 @@ def run(options, say):
         if options.mixed:
             say("Mixed: reads with 5% writes…")
             mixed_result = time_mixed(
-                server, tokens, chosen, businesses_of, options, results, work
+                server, tokens, chosen, businesses_of, options, work
             )
     report = {
         "started": started.isoformat(),
@@ -197,7 +197,7 @@ def time_workload(server, tokens, workload, options, work):
     }
 
 
-def time_mixed(server, tokens, chosen, businesses_of, options, results, work):
+def time_mixed(server, tokens, chosen, businesses_of, options, work):
     """Reads of W1-W6 in turn, with writes making up 5% of all requests."""
     reads = [w for w in chosen if w.key != "W7"]
     if not reads:
@@ -207,8 +207,15 @@ def time_mixed(server, tokens, chosen, businesses_of, options, results, work):
         for workload in reads:
             variant = workload.variants[index % len(workload.variants)]
             requests.append((variant.path(), tokens[workload.who]))
-    rates = [max(r["api"]["per_second"], 1) for r in results if r["key"] != "W7"]
-    read_rate = len(rates) / sum(1 / r for r in rates) if rates else 100
+    # The writes are paced by the rate of the same reads without writes.
+    alone = drive.wrk(
+        server.base,
+        requests,
+        duration=max(3, options.warmup),
+        connections=options.connections,
+        work_dir=work,
+    )
+    read_rate = max(alone.rate, 1)
     lock = threading.Lock()
     writer = mixed.Writer(read_rate * 5 / 95, lock)
     measured = {}
@@ -244,6 +251,7 @@ def time_mixed(server, tokens, chosen, businesses_of, options, results, work):
     figures = measured["figures"]
     writes = sum(writer.done.values())
     return {
+        "reads_without_writes": alone.as_json(),
         "reads": figures.as_json(),
         "writes": dict(writer.done),
         "write_share": round(writes / (writes + figures.count), 4),
@@ -275,7 +283,9 @@ def table(results, mixed_result, head=True):
     if mixed_result:
         reads = mixed_result["reads"]
         lines.append(
-            f"Mixed: {reads['per_second']:.1f} reads/s, p50 {reads['p50_ms']:.1f} ms, "
+            f"Mixed: {reads['per_second']:.1f} reads/s "
+            f"({mixed_result['reads_without_writes']['per_second']:.1f} without "
+            f"writes), p50 {reads['p50_ms']:.1f} ms, "
             f"p99 {reads['p99_ms']:.1f} ms, writes {mixed_result['writes']} "
             f"({mixed_result['write_share']:.1%}), {mixed_result['check_rounds']} "
             "check rounds, counts "
