@@ -2,7 +2,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from roster.core.bench import dataset, drive, run
+from roster.core.bench import dataset, demo_run, drive, run
 
 
 class Command(BaseCommand):
@@ -10,7 +10,8 @@ class Command(BaseCommand):
         "Time the CourseMember search on a large generated data set in "
         "PostgreSQL: the API under `roster serve` driven by wrk, the same "
         "work in plain SQL driven by pgbench, and a mixed run with writes. "
-        "Writes the figures to a JSON file and prints a table."
+        "Writes the figures to a JSON file and prints a table. With --demo, "
+        "times each workload alone on SQLite with the demo data set instead."
     )
 
     def add_arguments(self, parser):
@@ -53,8 +54,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--mixed-duration", type=int, default=15)
         parser.add_argument("--output-dir", default="bench-results")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="time one request at a time on SQLite with the demo data set, "
+            "kept in OUTPUT_DIR/demo",
+        )
 
     def handle(self, *args, **o):
+        if o["demo"]:
+            return self._demo(o)
         if not o["database_url"]:
             raise CommandError("Give --database-url or set DATABASE_URL.")
         size = dataset.Size(
@@ -70,7 +79,7 @@ class Command(BaseCommand):
             warmup=o["warmup"],
             connections=o["connections"],
             workers=o["workers"],
-            workloads=tuple(w.strip().upper() for w in o["workloads"].split(",") if w),
+            workloads=_chosen(o),
             sql=not o["no_sql"],
             mixed=not o["no_mixed"],
             mixed_duration=o["mixed_duration"],
@@ -81,3 +90,23 @@ class Command(BaseCommand):
         except (dataset.NotBenchData, drive.ToolMissing, run.Mismatch, ValueError) as e:
             raise CommandError(str(e)) from e
         self.stdout.write(f"Results: {path}")
+
+    def _demo(self, o):
+        options = run.Options(
+            database_url="",
+            size=dataset.Size(),
+            duration=o["duration"],
+            warmup=o["warmup"],
+            workers=o["workers"],
+            workloads=_chosen(o),
+            output_dir=o["output_dir"],
+        )
+        try:
+            path = demo_run.run(options, self.stdout.write)
+        except (drive.ToolMissing, run.Mismatch) as e:
+            raise CommandError(str(e)) from e
+        self.stdout.write(f"Results: {path}")
+
+
+def _chosen(o):
+    return tuple(w.strip().upper() for w in o["workloads"].split(",") if w.strip())
