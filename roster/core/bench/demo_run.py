@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import os
 import platform
-import secrets
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -19,11 +18,9 @@ import dj_database_url
 from django.core.management import call_command
 from django.utils import timezone
 
-from roster.accounts.services import save_administrator
 from roster.core import demo
 from roster.core.bench import drive, workloads
-from roster.core.bench.run import ADMIN_EMAIL, CLERK_EMAIL, use_database, verify
-from roster.core.bench.workloads import ADMIN, CLERK
+from roster.core.bench.run import Callers, use_database, verify
 from roster.courses.models import CourseMember
 
 TARGET_MS = 20
@@ -44,16 +41,7 @@ def run(options, say):
         demo.load(progress=True)
     facts = workloads.facts(timezone.now())
     chosen = workloads.build(facts, options.workloads)
-    password = secrets.token_urlsafe(16)
-    save_administrator(ADMIN_EMAIL, password, full=True)
-    save_administrator(
-        CLERK_EMAIL,
-        password,
-        roles=["CourseMember-List"],
-        businesses=[facts.clerk_business],
-        full=False,
-    )
-    businesses_of = {ADMIN: None, CLERK: (facts.clerk_business,)}
+    callers = Callers.make(facts)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     with (
         tempfile.TemporaryDirectory() as work,
@@ -61,12 +49,9 @@ def run(options, say):
             url, workers=options.workers, log_path=output / f"{stamp}-demo-server.log"
         ) as server,
     ):
-        tokens = {
-            ADMIN: server.token(ADMIN_EMAIL, password),
-            CLERK: server.token(CLERK_EMAIL, password),
-        }
+        tokens = callers.tokens(server)
         say("Checking every workload against its reference query…")
-        checked = verify(server, tokens, chosen, businesses_of)
+        checked = verify(server, tokens, chosen, callers.businesses_of)
         results = []
         for workload in chosen:
             results.append(_time(server, tokens, workload, options, work))

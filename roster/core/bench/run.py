@@ -39,6 +39,34 @@ class Options:
     output_dir: str = "bench-results"
 
 
+@dataclass(frozen=True)
+class Callers:
+    """The two administrators the workloads search as."""
+
+    password: str
+    businesses_of: dict
+
+    @classmethod
+    def make(cls, facts):
+        """A full administrator, and one of the busiest business only."""
+        password = secrets.token_urlsafe(16)
+        save_administrator(ADMIN_EMAIL, password, full=True)
+        save_administrator(
+            CLERK_EMAIL,
+            password,
+            roles=["CourseMember-List"],
+            businesses=[facts.clerk_business],
+            full=False,
+        )
+        return cls(password, {ADMIN: None, CLERK: (facts.clerk_business,)})
+
+    def tokens(self, server):
+        return {
+            ADMIN: server.token(ADMIN_EMAIL, self.password),
+            CLERK: server.token(CLERK_EMAIL, self.password),
+        }
+
+
 class Mismatch(Exception):
     """The API and the reference query disagree."""
 
@@ -58,16 +86,7 @@ def run(options, say):
         say("Data set: removed the enrolments of an interrupted mixed run")
     facts = workloads.facts(data.now)
     chosen = workloads.build(facts, options.workloads)
-    password = secrets.token_urlsafe(16)
-    save_administrator(ADMIN_EMAIL, password, full=True)
-    save_administrator(
-        CLERK_EMAIL,
-        password,
-        roles=["CourseMember-List"],
-        businesses=[facts.clerk_business],
-        full=False,
-    )
-    businesses_of = {ADMIN: None, CLERK: (facts.clerk_business,)}
+    callers = Callers.make(facts)
 
     output = Path(options.output_dir)
     output.mkdir(parents=True, exist_ok=True)
@@ -79,10 +98,8 @@ def run(options, say):
             options.database_url, workers=options.workers, log_path=server_log
         ) as server,
     ):
-        tokens = {
-            ADMIN: server.token(ADMIN_EMAIL, password),
-            CLERK: server.token(CLERK_EMAIL, password),
-        }
+        tokens = callers.tokens(server)
+        businesses_of = callers.businesses_of
         say("Checking every workload against its reference query…")
         checked = verify(server, tokens, chosen, businesses_of)
         results = []
