@@ -116,32 +116,57 @@ def _forget_the_oldest(alias):
     )
 
 
+SEEN = "pg_visible_in_snapshot({}.changed_by::text::xid8, kept.snapshot::pg_snapshot)"
+# The kept row, and whether every joined table is unchanged since its snapshot.
+KEPT_ROW = f"SELECT snapshot, total, groups FROM {KEPT} WHERE key = %s"
+JOINED = (
+    f"SELECT count(*) FILTER (WHERE {SEEN.format('t')}) AS unchanged "
+    f"FROM {CHANGES} t, kept WHERE t.table_name = ANY(%s)"
+)
+# The groups changed since the kept snapshot; {scope} narrows the businesses.
+CHANGED = (
+    f"SELECT DISTINCT c.group_id AS id FROM {COUNTS} c, kept "
+    f"WHERE c.table_name = %s{{scope}} AND NOT {SEEN.format('c')}"
+)
+
+
 def _update(alias, key, counted, tables, records, businesses):
     """The kept total brought up to date, or None when it must be recounted.
 
-    One statement finds the groups changed since the kept snapshot, counts
-    their matches again, and saves the new counts and snapshot if any
-    group changed and the row still holds the snapshot it started from.
+    A small prepared statement tells whether anything changed since the
+    kept snapshot; only then does a second one count the changed groups
+    again and save them.
+    """
+    scope, scope_params = _scope(businesses)
+    check = (
+        f"WITH kept AS ({KEPT_ROW}), joined AS ({JOINED}) "
+        f"SELECT kept.total, joined.unchanged, "
+        f"EXISTS ({CHANGED.format(scope=scope)}) FROM kept, joined"
+    )
+    params = [key, tables, counted.table, *scope_params]
+    rows = fetch(alias, check, params, prepare=True)
+    # No kept row, or a joined table changed or lost its trigger.
+    if not rows or rows[0][1] != len(tables):
+        return None
+    total, _unchanged, changed = rows[0]
+    if not changed:
+        return int(total)
+    return _count_changed(alias, key, counted, tables, records, businesses)
+
+
+def _count_changed(alias, key, counted, tables, records, businesses):
+    """Count the changed groups again; save them if the row is still as read.
+
+    The statement finds the changed groups again in its own snapshot, which
+    it saves with their counts.
     """
     in_group = records.filter(**{counted.group_path: RawSQL(f"{GROUP}.id", ())})
     group_sql, group_params = in_group.order_by().values("pk").query.sql_with_params()
-    scope, scope_params = "", []
-    if businesses is not None:
-        marks = ", ".join(["%s"] * len(businesses))
-        scope, scope_params = f" AND c.business_id IN ({marks})", businesses
-    seen = (
-        "pg_visible_in_snapshot({}.changed_by::text::xid8, kept.snapshot::pg_snapshot)"
-    )
-    kept = f"SELECT snapshot, total, groups FROM {KEPT} WHERE key = %s"
-    joined = (
-        f"SELECT count(*) FILTER (WHERE {seen.format('t')}) AS unchanged "
-        f"FROM {CHANGES} t, kept WHERE t.table_name = ANY(%s)"
-    )
+    scope, scope_params = _scope(businesses)
     changed = (
         f"SELECT {GROUP}.id::text AS name, "
         f"(SELECT count(*) FROM ({group_sql}) AS matching) AS n "
-        f"FROM (SELECT DISTINCT c.group_id AS id FROM {COUNTS} c, kept "
-        f"WHERE c.table_name = %s{scope} AND NOT {seen.format('c')}) AS {GROUP}"
+        f"FROM ({CHANGED.format(scope=scope)}) AS {GROUP}"
     )
     delta = (
         "SELECT count(*) AS groups, coalesce(sum(changed.n - coalesce("
@@ -157,7 +182,7 @@ def _update(alias, key, counted, tables, records, businesses):
         "AND delta.groups > 0 AND joined.unchanged = %s RETURNING 1"
     )
     sql = (
-        f"WITH kept AS ({kept}), joined AS ({joined}), "
+        f"WITH kept AS ({KEPT_ROW}), joined AS ({JOINED}), "
         # Materialised, so that each group is counted once, not once per use.
         f"changed AS MATERIALIZED ({changed}), delta AS ({delta}), saved AS ({saved}) "
         "SELECT kept.total + delta.difference, joined.unchanged "
@@ -175,7 +200,13 @@ def _update(alias, key, counted, tables, records, businesses):
     # Not prepared: a plan made without the filters' values counted a
     # changed course through the name index, seven times slower.
     rows = fetch(alias, sql, params)
-    # No kept row, or a joined table changed or lost its trigger.
     if not rows or rows[0][1] != len(tables):
         return None
     return int(rows[0][0])
+
+
+def _scope(businesses):
+    if businesses is None:
+        return "", []
+    marks = ", ".join(["%s"] * len(businesses))
+    return f" AND c.business_id IN ({marks})", list(businesses)
