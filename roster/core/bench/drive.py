@@ -158,6 +158,16 @@ function request()
   local item = requests[(start + sent) % #requests + 1]
   return wrk.format("GET", item[1], {{["Authorization"] = "Bearer " .. item[2]}})
 end
+local progress = {progress}
+local answered = 0
+function response(status, headers, body)
+  answered = answered + 1
+  if progress and answered % 10 == 0 then
+    local file = io.open(progress, "w")
+    file:write(answered)
+    file:close()
+  end
+end
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -172,15 +182,24 @@ def _lua_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def wrk(base, requests, *, duration, connections, work_dir):
-    """Send GET requests for (path, token) pairs in turn; return the figures."""
+def wrk(base, requests, *, duration, connections, work_dir, progress=None):
+    """Send GET requests for (path, token) pairs in turn; return the figures.
+
+    With `progress`, wrk writes to that file how many answers it has had,
+    every tenth answer.
+    """
     program = require("wrk", "install it with `apt-get install wrk`.")
     items = ",\n".join(
         "{" + _lua_string(path) + ", " + _lua_string(token) + "}"
         for path, token in requests
     )
     script = Path(work_dir) / "requests.lua"
-    script.write_text(LUA.format(requests="{\n" + items + "\n}"))
+    script.write_text(
+        LUA.format(
+            requests="{\n" + items + "\n}",
+            progress=_lua_string(str(progress)) if progress else "nil",
+        )
+    )
     output = subprocess.run(
         [
             program,

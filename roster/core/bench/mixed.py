@@ -10,7 +10,6 @@ set can be reused.
 
 import random
 import threading
-import time
 from collections import Counter
 
 from django.db import IntegrityError, connection, transaction
@@ -25,13 +24,17 @@ WRITER = "mixed@roster.bench"
 
 
 class Writer(threading.Thread):
-    """Changes enrolments at `rate` per second until stopped."""
+    """Changes enrolments until stopped, one for every 19 reads answered.
+
+    `reads()` tells how many reads have been answered so far, so that the
+    writes stay 5% of all requests however fast the reads go.
+    """
 
     KINDS = ("enrol",) * 7 + ("approval",) * 5 + ("completion",) * 5 + ("unenrol",) * 3
 
-    def __init__(self, rate, lock, seed=7):
+    def __init__(self, reads, lock, seed=7):
         super().__init__(daemon=True)
-        self.rate = rate
+        self.reads = reads
         self.lock = lock
         self.random = random.Random(seed)
         self.stopping = threading.Event()
@@ -61,16 +64,15 @@ class Writer(threading.Thread):
             self.lessons_of.setdefault(course, []).append(lesson)
 
     def run(self):
-        interval = 1 / self.rate
-        due = time.monotonic()
         try:
             while not self.stopping.is_set():
+                if sum(self.done.values()) * 19 >= self.reads():
+                    self.stopping.wait(0.005)
+                    continue
                 kind = self.random.choice(self.KINDS)
                 with self.lock:
                     getattr(self, kind)()
                 self.done[kind] += 1
-                due += interval
-                self.stopping.wait(max(0, due - time.monotonic()))
         except Exception as error:  # reported with the results
             self.errors.append(repr(error))
         finally:

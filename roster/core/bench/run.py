@@ -224,17 +224,12 @@ def time_mixed(server, tokens, chosen, businesses_of, options, work):
         for workload in reads:
             variant = workload.variants[index % len(workload.variants)]
             requests.append((variant.path(), tokens[workload.who]))
-    # The writes are paced by the rate of the same reads without writes.
-    alone = drive.wrk(
-        server.base,
-        requests,
-        duration=max(3, options.warmup),
-        connections=options.connections,
-        work_dir=work,
-    )
-    read_rate = max(alone.rate, 1)
+    load = {"connections": options.connections, "work_dir": work}
+    alone = drive.wrk(server.base, requests, duration=max(3, options.warmup), **load)
+    progress = Path(work) / "answered"
+    progress.write_text("0")
     lock = threading.Lock()
-    writer = mixed.Writer(read_rate * 5 / 95, lock)
+    writer = mixed.Writer(lambda: int(progress.read_text() or 0), lock)
     measured = {}
 
     def read():
@@ -242,8 +237,8 @@ def time_mixed(server, tokens, chosen, businesses_of, options, work):
             server.base,
             requests,
             duration=options.mixed_duration,
-            connections=options.connections,
-            work_dir=work,
+            progress=progress,
+            **load,
         )
 
     reader = threading.Thread(target=read)
