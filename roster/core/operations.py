@@ -77,6 +77,19 @@ def fill_search_columns(*model_names, app_label):
     return migrations.RunPython(forwards, migrations.RunPython.noop)
 
 
+def on_postgresql(sql, reverse_sql):
+    """Run `sql` when migrating PostgreSQL, and `reverse_sql` when reversing."""
+
+    def run(statement):
+        def apply(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.execute(statement)
+
+        return apply
+
+    return migrations.RunPython(run(sql), run(reverse_sql))
+
+
 def unlogged(table):
     """Make a PostgreSQL table unlogged.
 
@@ -86,14 +99,6 @@ def unlogged(table):
     table after a crash and does not copy it to replicas, which such a
     table can afford. Other databases keep the table as it is.
     """
-
-    def run(sql):
-        def apply(apps, schema_editor):
-            if schema_editor.connection.vendor == "postgresql":
-                schema_editor.execute(sql.format(schema_editor.quote_name(table)))
-
-        return apply
-
-    return migrations.RunPython(
-        run("ALTER TABLE {} SET UNLOGGED"), run("ALTER TABLE {} SET LOGGED")
+    return on_postgresql(
+        f'ALTER TABLE "{table}" SET UNLOGGED', f'ALTER TABLE "{table}" SET LOGGED'
     )
