@@ -58,8 +58,11 @@ class KeptCount(models.Model):
     `key` is a digest of the resource, the caller's businesses and the
     filters. `groups` maps each group's id to its number of matches
     and `total` is their sum, both exact as of the PostgreSQL
-    snapshot in `snapshot`; see `roster.api.partial_counts`. On PostgreSQL
-    the table is unlogged: it is a cache that a crash may empty.
+    snapshot in `snapshot`; see `roster.api.partial_counts`. `written_by`
+    is the transaction that wrote the row: a row copied by a restore from
+    another database's dump has another writer, and its snapshot means
+    nothing there. On PostgreSQL the table is unlogged: it is a cache that
+    a crash may empty.
     """
 
     key = models.CharField(max_length=64, primary_key=True)
@@ -67,6 +70,7 @@ class KeptCount(models.Model):
     total = models.BigIntegerField()
     groups = models.JSONField(default=dict)
     updated_on = models.DateTimeField(db_index=True)
+    written_by = models.BigIntegerField()
 
     def __str__(self):
         return f"{self.key[:12]}… = {self.total}"

@@ -36,7 +36,7 @@ from django.db.models import Count
 from django.db.models.expressions import RawSQL
 
 from roster.api.compiled import fetch
-from roster.api.counting import CHANGES, COUNTS
+from roster.api.counting import CHANGES, COUNTS, XID
 from roster.api.models import KeptCount
 
 KEPT = KeptCount._meta.db_table
@@ -89,15 +89,17 @@ def _recount(alias, key, counted, tables, records):
         "now AS (SELECT pg_current_snapshot()::text AS snapshot, "
         f"(SELECT count(*) FROM {CHANGES} WHERE table_name = ANY(%s)) AS tracked, "
         "(SELECT coalesce(sum(n), 0) FROM g) AS total), "
-        f"saved AS (INSERT INTO {KEPT} (key, snapshot, total, groups, updated_on) "
+        f"saved AS (INSERT INTO {KEPT} "
+        "(key, snapshot, total, groups, updated_on, written_by) "
         "SELECT %s, now.snapshot, now.total, "
         "(SELECT coalesce(jsonb_object_agg(g.group_id, g.n), '{}') FROM g), "
-        "statement_timestamp() FROM now "
+        f"statement_timestamp(), {XID} FROM now "
         # A table without a TableChange row has no trigger telling of changes.
         "WHERE now.tracked = %s "
         "ON CONFLICT (key) DO UPDATE SET snapshot = EXCLUDED.snapshot, "
         "total = EXCLUDED.total, groups = EXCLUDED.groups, "
-        "updated_on = EXCLUDED.updated_on RETURNING 1) "
+        "updated_on = EXCLUDED.updated_on, written_by = EXCLUDED.written_by "
+        "RETURNING 1) "
         "SELECT total, (SELECT count(*) FROM saved) FROM now"
     )
     [(total, saved)] = fetch(alias, sql, [*params, tables, key, len(tables)])
@@ -118,7 +120,12 @@ def _forget_the_oldest(alias):
 
 SEEN = "pg_visible_in_snapshot({}.changed_by::text::xid8, kept.snapshot::pg_snapshot)"
 # The kept row, and whether every joined table is unchanged since its snapshot.
-KEPT_ROW = f"SELECT snapshot, total, groups FROM {KEPT} WHERE key = %s"
+# A row's snapshot is only meaningful where that row was written: a row
+# restored from a dump was written by the restore, not by `written_by`.
+KEPT_ROW = (
+    f"SELECT snapshot, total, groups FROM {KEPT} WHERE key = %s "
+    "AND xmin::text::bigint = written_by %% 4294967296"
+)
 JOINED = (
     f"SELECT count(*) FILTER (WHERE {SEEN.format('t')}) AS unchanged "
     f"FROM {CHANGES} t, kept WHERE t.table_name = ANY(%s)"
@@ -177,7 +184,8 @@ def _count_changed(alias, key, counted, tables, records, businesses):
         f"UPDATE {KEPT} AS stored SET snapshot = pg_current_snapshot()::text, "
         "total = kept.total + delta.difference, "
         "groups = stored.groups || delta.counts, "
-        "updated_on = statement_timestamp() FROM kept, delta, joined "
+        f"updated_on = statement_timestamp(), written_by = {XID} "
+        "FROM kept, delta, joined "
         "WHERE stored.key = %s AND stored.snapshot = kept.snapshot "
         "AND delta.groups > 0 AND joined.unchanged = %s RETURNING 1"
     )

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ('total', models.BigIntegerField()),
                 ('groups', models.JSONField(default=dict)),
                 ('updated_on', models.DateTimeField(db_index=True)),
+                ('written_by', models.BigIntegerField()),
             ],
         ),
         unlogged("api_keptcount"),

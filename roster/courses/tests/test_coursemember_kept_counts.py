@@ -87,6 +87,21 @@ def test_a_row_saved_late_from_an_older_snapshot_keeps_totals_exact(admin, roll)
     assert total(admin) == 5
 
 
+def test_a_row_restored_from_another_database_is_counted_again(admin, roll):
+    assert total(admin) == 3
+    # A dump of another cluster: its snapshot is later than any transaction
+    # here, so no change here would look new to it, and its total is wrong.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {KeptCount._meta.db_table} SET snapshot = %s, total = 999",
+            ["999999999:999999999:"],
+        )
+    enrol(roll.pottery, roll.ana)
+
+    assert total(admin) == 4
+    assert KeptCount.objects.get().total == 4
+
+
 def test_searches_at_once_after_a_change_all_answer_exactly(admin, roll):
     assert total(admin) == 3
     enrol(roll.pottery, roll.ana)
