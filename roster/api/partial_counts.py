@@ -63,9 +63,9 @@ def count(resource, principal, query, records):
     tables = {counted.table}
     tables.update(t for f in query.filtered for t in f.tables(resource.model))
     tables = sorted(tables)
-    key = _key(resource, principal, query)
     records = records.using(alias)
     try:
+        key = _key(records)
         found = _update(alias, key, counted, tables, records, principal.businesses)
         if found is None:
             found = _recount(alias, key, counted, tables, records)
@@ -74,10 +74,14 @@ def count(resource, principal, query, records):
         return 0
 
 
-def _key(resource, principal, query):
-    given = sorted((name, raw) for name, raw in query.given)
-    text = orjson.dumps([resource.name, principal.businesses, given])
-    return hashlib.sha256(text).hexdigest()
+def _key(records):
+    """A digest of the SQL that selects the records, with its values.
+
+    The caller's businesses are part of it, and so is what the filters
+    mean: a release that changes how a filter matches counts afresh.
+    """
+    sql, params = records.order_by().values("pk").query.sql_with_params()
+    return hashlib.sha256(orjson.dumps([sql, params], default=str)).hexdigest()
 
 
 def _recount(alias, key, counted, tables, records):
