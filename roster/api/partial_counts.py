@@ -11,12 +11,14 @@ The triggers of `roster.api.counting` write into each group's RecordCount
 row the id of the transaction that last inserted, changed or deleted one
 of its records, and into TableChange the one that last changed a table
 the filters join (a customer's name). The next search with the same
-filters asks, in one statement, which groups changed in a transaction the
-kept snapshot did not see, counts those groups again and adds the
-difference to the kept total, and saves the new counts with the new
-snapshot when there were any; any change to a joined table, or a
-truncate, means counting everything again. Every kept count is exact as of
-the snapshot kept with it, and so is their sum.
+filters asks, in one small prepared statement, whether any group changed
+in a transaction the kept snapshot did not see; only then does a second
+statement count those groups again, add the difference to the kept total
+and save the new counts with its own snapshot. Any change to a joined
+table, or a truncate, means counting everything again, and so does a row
+that was not written by the transaction it names (one restored from a
+dump of another database). Every kept count is exact as of the snapshot
+kept with it, and so is their sum.
 
 Processes that bring the same row up to date at once each answer with
 their own exact total; the row is saved only by one whose snapshot is
