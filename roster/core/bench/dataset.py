@@ -51,6 +51,19 @@ class Size:
     def label(self):
         return json.dumps({"version": VERSION, "seed": SEED, **asdict(self)})
 
+    def problems(self):
+        """What makes the size impossible to generate, in the options' words."""
+        found = []
+        if self.businesses < 1:
+            found.append("--businesses must be at least 1.")
+        if self.courses < max(self.businesses, 1):
+            found.append("--courses must be at least --businesses: each runs one.")
+        if self.customers < 1:
+            found.append("--customers must be at least 1.")
+        if self.members < max(self.courses, 1):
+            found.append("--members must be at least --courses: each has one.")
+        return found
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -67,7 +80,11 @@ class NotBenchData(Exception):
 
 
 def ensure(url, size, *, progress=True):
-    """Return the data set of this size in the database, generating it if needed."""
+    """Return the data set of this size in the database, generating it if needed.
+
+    A data set of another size is replaced, and with it every change made
+    to it; logins other than the benchmark's own stop that.
+    """
     with psycopg.connect(url) as connection:
         found = _marker(connection)
         if found and found[0] == size.label():
@@ -76,6 +93,13 @@ def ensure(url, size, *, progress=True):
             raise NotBenchData(
                 "The database holds records but no benchmark data set; "
                 "give the benchmark a database of its own."
+            )
+        others = _other_logins(connection)
+        if others:
+            raise NotBenchData(
+                f"The database has logins the benchmark did not make ({others}), "
+                "which a new data set would delete; give the benchmark a "
+                "database of its own."
             )
         started = time.monotonic()
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -100,6 +124,36 @@ def _has_records(connection):
         if connection.execute(f'SELECT EXISTS (SELECT FROM "{table}")').fetchone()[0]:
             return True
     return False
+
+
+def check_own(url):
+    """Refuse, before anything is written, a database that is not the
+    benchmark's: one with tables but no data set of the benchmark's."""
+    with psycopg.connect(url) as connection:
+        if _marker(connection):
+            return
+        tables = connection.execute(
+            "SELECT count(*) FROM pg_tables "
+            "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+        ).fetchone()[0]
+    if tables:
+        raise NotBenchData(
+            f"The database already has {tables} tables and no benchmark data "
+            "set; give the benchmark a database of its own."
+        )
+
+
+def _other_logins(connection):
+    from roster.accounts.models import User
+    from roster.core.bench.run import ADMIN_EMAIL, CLERK_EMAIL
+
+    table = User._meta.db_table
+    if connection.execute("SELECT to_regclass(%s)", [table]).fetchone()[0] is None:
+        return 0
+    return connection.execute(
+        f'SELECT count(*) FROM "{table}" WHERE email NOT IN (%s, %s)',
+        [ADMIN_EMAIL, CLERK_EMAIL],
+    ).fetchone()[0]
 
 
 def _write_marker(connection, size, now, seconds):

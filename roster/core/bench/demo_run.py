@@ -29,6 +29,7 @@ TARGET_MS = 20
 def run(options, say):
     """Run the workloads on the demo data set; return the results file."""
     started = dt.datetime.now(dt.UTC)
+    drive.require_tools(sql=False)
     output = Path(options.output_dir)
     path = (output / "demo" / "roster.sqlite3").resolve()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,20 @@ def require(program, hint):
     return path
 
 
+WRK_HINT = "install it with `apt-get install wrk`."
+PGBENCH_HINT = (
+    "it comes with PostgreSQL's server programs "
+    "(on Debian, the postgresql package; or skip it with --no-sql)."
+)
+
+
+def require_tools(*, sql):
+    """Refuse to start when a program the run needs is missing."""
+    require("wrk", WRK_HINT)
+    if sql:
+        require("pgbench", PGBENCH_HINT)
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -188,7 +202,7 @@ def wrk(base, requests, *, duration, connections, work_dir, progress=None):
     With `progress`, wrk writes to that file how many answers it has had,
     every tenth answer.
     """
-    program = require("wrk", "install it with `apt-get install wrk`.")
+    program = require("wrk", WRK_HINT)
     items = ",\n".join(
         "{" + _lua_string(path) + ", " + _lua_string(token) + "}"
         for path, token in requests
@@ -228,7 +242,7 @@ def wrk(base, requests, *, duration, connections, work_dir, progress=None):
 
 def pgbench(database_url, script, *, duration, connections, work_dir):
     """Run a pgbench script for `duration` seconds; return the figures."""
-    program = require("pgbench", "it comes with the PostgreSQL client programs.")
+    program = require("pgbench", PGBENCH_HINT)
     work_dir = Path(work_dir)
     path = work_dir / "script.sql"
     path.write_text(script)

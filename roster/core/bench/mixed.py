@@ -40,7 +40,6 @@ class Writer(threading.Thread):
         self.stopping = threading.Event()
         self.done = Counter()
         self.enrolled = []
-        self.toggled = {}
         self.errors = []
         self.last_course = None
         self._load()
@@ -107,13 +106,14 @@ class Writer(threading.Thread):
         row = members.values("approved", "approved_on", "updated_on").first()
         if row is None:
             return
-        self.toggled.setdefault(pk, row)
         now = timezone.now()
-        members.update(
-            approved=not row["approved"],
-            approved_on=row["approved_on"] or now,
-            updated_on=now,
-        )
+        with transaction.atomic():
+            _keep_original(pk)
+            members.update(
+                approved=not row["approved"],
+                approved_on=row["approved_on"] or now,
+                updated_on=now,
+            )
 
     def completion(self):
         if not self.enrolled:
@@ -149,17 +149,55 @@ class Writer(threading.Thread):
         CourseMember.objects.filter(pk=pk).delete()
 
     def undo(self):
-        """Remove the enrolments made and restore the approvals changed."""
-        CourseMember.objects.filter(system_id=MARK).delete()
-        for pk, row in self.toggled.items():
-            CourseMember.objects.filter(pk=pk).update(**row)
+        undo()
         connection.close()
 
 
-def remove_leftovers():
-    """Delete the enrolments of a mixed run that was stopped before its undo."""
-    deleted, _ = CourseMember.objects.filter(system_id=MARK).delete()
-    return deleted
+# The approvals a mixed run changed, as they were, kept in the database so
+# that the next run can restore them if this one is stopped before its undo.
+ORIGINALS = "roster_bench_original_approvals"
+COLUMNS = ("approved", "approved_on", "updated_on")
+
+
+def _originals_table(cursor):
+    cursor.execute(
+        f"CREATE TABLE IF NOT EXISTS {ORIGINALS} (member_id bigint PRIMARY KEY, "
+        "approved boolean NOT NULL, approved_on timestamptz, "
+        "updated_on timestamptz NOT NULL)"
+    )
+
+
+def _keep_original(pk):
+    table = CourseMember._meta.db_table
+    columns = ", ".join(COLUMNS)
+    with connection.cursor() as cursor:
+        _originals_table(cursor)
+        cursor.execute(
+            f"INSERT INTO {ORIGINALS} (member_id, {columns}) "
+            f'SELECT id, {columns} FROM "{table}" WHERE id = %s '
+            "ON CONFLICT (member_id) DO NOTHING",
+            [pk],
+        )
+
+
+def undo():
+    """Remove a mixed run's enrolments and restore the approvals it changed.
+
+    Returns how many records it put back; a stopped run leaves them for
+    the next run to undo.
+    """
+    table = CourseMember._meta.db_table
+    settings = ", ".join(f"{c} = o.{c}" for c in COLUMNS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _originals_table(cursor)
+        cursor.execute(
+            f'UPDATE "{table}" AS m SET {settings} FROM {ORIGINALS} AS o '
+            "WHERE m.id = o.member_id"
+        )
+        restored = cursor.rowcount
+        cursor.execute(f"DELETE FROM {ORIGINALS}")
+        deleted, _ = CourseMember.objects.filter(system_id=MARK).delete()
+    return restored + deleted
 
 
 def checks(workloads):

@@ -74,16 +74,19 @@ class Mismatch(Exception):
 def run(options, say):
     """Run the benchmark; return the path of the results file."""
     started = dt.datetime.now(dt.UTC)
+    _postgresql_config(options.database_url)
     say(f"Database: {_safe(options.database_url)}")
+    drive.require_tools(sql=options.sql)
     prepare_database(options.database_url)
+    # Before the data set may be replaced, which would leave them meaningless.
+    if mixed.undo():
+        say("Data set: undid the writes of an interrupted mixed run")
     say("Data set: checking…")
     data = dataset.ensure(options.database_url, options.size)
     say(
         "Data set: "
         + ("reused" if data.reused else f"generated in {data.seconds:.0f} s")
     )
-    if mixed.remove_leftovers():
-        say("Data set: removed the enrolments of an interrupted mixed run")
     facts = workloads.facts(data.now)
     chosen = workloads.build(facts, options.workloads)
     callers = Callers.make(facts)
@@ -139,10 +142,12 @@ def run(options, say):
 
 
 def prepare_database(url):
-    """Create the database if it is missing, point Django at it and migrate."""
-    config = dj_database_url.parse(url)
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        raise ValueError("The benchmark needs a PostgreSQL database URL.")
+    """Create the database if it is missing, point Django at it and migrate.
+
+    A database that holds tables but no benchmark data set is refused
+    before anything is written to it.
+    """
+    config = _postgresql_config(url)
     params = psycopg.conninfo.conninfo_to_dict(url)
     name = params.pop("dbname")
     params["dbname"] = "postgres"
@@ -150,8 +155,24 @@ def prepare_database(url):
         found = server.execute("SELECT FROM pg_database WHERE datname = %s", [name])
         if found.fetchone() is None:
             server.execute(f'CREATE DATABASE "{name}"')
+    dataset.check_own(url)
     use_database(config)
     call_command("migrate", verbosity=0)
+
+
+def _postgresql_config(url):
+    try:
+        config = dj_database_url.parse(url)
+    except ValueError:
+        config = {}
+    if config.get("ENGINE") != "django.db.backends.postgresql":
+        raise ValueError(
+            "The benchmark needs a PostgreSQL database URL, such as "
+            "postgres://postgres@127.0.0.1:5432/roster_bench (or --demo for SQLite)."
+        )
+    if not config.get("NAME"):
+        raise ValueError("The database URL names no database.")
+    return config
 
 
 def use_database(config):
@@ -233,13 +254,16 @@ def time_mixed(server, tokens, chosen, businesses_of, options, work):
     measured = {}
 
     def read():
-        measured["figures"] = drive.wrk(
-            server.base,
-            requests,
-            duration=options.mixed_duration,
-            progress=progress,
-            **load,
-        )
+        try:
+            measured["figures"] = drive.wrk(
+                server.base,
+                requests,
+                duration=options.mixed_duration,
+                progress=progress,
+                **load,
+            )
+        except Exception as error:  # raised again below, after the undo
+            measured["error"] = error
 
     reader = threading.Thread(target=read)
     writer.start()
@@ -254,9 +278,15 @@ def time_mixed(server, tokens, chosen, businesses_of, options, work):
                     watched.append(mixed.course_check(writer.last_course))
                 differences += mixed.compare(server, tokens, watched, businesses_of)
             rounds += 1
-    finally:
+        if "error" in measured:
+            raise measured["error"]
+    except BaseException:
+        # Interrupted, or wrk failed: leave the data set as it was.
         writer.stop()
         reader.join()
+        writer.undo()
+        raise
+    writer.stop()
     final = mixed.compare(server, tokens, mixed.checks(reads), businesses_of)
     writer.undo()
     after_undo = mixed.compare(server, tokens, mixed.checks(reads), businesses_of)
@@ -282,13 +312,17 @@ def table(results, mixed_result, head=True):
     )
     lines = [heading, "-" * len(heading)] if head else []
     for r in results:
-        api, sql = r["api"], r["sql"] or {}
+        api, sql = r["api"], r["sql"]
         target = f"{r['target']['per_second']:g}/s p99 {r['target']['p99_ms']:g} ms"
+        measured = (
+            f"{sql['per_second']:8.1f} {sql['p50_ms']:7.1f} {sql['p99_ms']:7.1f}  "
+            f"{r['api_over_sql'] or 0:7.2f}"
+            if sql
+            else f"{'-':>8} {'-':>7} {'-':>7}  {'-':>7}"
+        )
         lines.append(
             f"{r['key']:4} {api['per_second']:9.1f} {api['p50_ms']:7.1f} "
-            f"{api['p99_ms']:7.1f}  {sql.get('per_second', 0):8.1f} "
-            f"{sql.get('p50_ms', 0):7.1f} {sql.get('p99_ms', 0):7.1f}  "
-            f"{r['api_over_sql'] or 0:7.2f}  {target:<20} "
+            f"{api['p99_ms']:7.1f}  {measured}  {target:<20} "
             + ("yes" if r["met"] else "NO")
             + (f" ({api['errors']} errors)" if api["errors"] else "")
         )

@@ -19,6 +19,7 @@ from roster.courses.models import Course, CourseLesson, CourseMember
 from roster.customers.models import Coworker, Team
 
 ADMIN, CLERK = "admin", "clerk"
+KEYS = ("W1", "W2", "W3", "W4", "W5", "W6", "W7")
 
 
 @dataclass(frozen=True)

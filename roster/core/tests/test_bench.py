@@ -5,9 +5,11 @@ tests need no PostgreSQL.
 """
 
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from roster.core.bench import dataset, workloads
 
@@ -108,3 +110,44 @@ def test_enrolments_that_cannot_fit_are_refused():
 
 def test_the_months_searched_are_the_whole_ones_before_now():
     assert workloads._months_before(NOW, 3) == [(2025, 12), (2026, 1), (2026, 2)]
+
+
+IMPOSSIBLE_SIZES = [
+    (dataset.Size(0, 10, 100, 100), ["--businesses must be at least 1."]),
+    (
+        dataset.Size(5, 3, 100, 100),
+        ["--courses must be at least --businesses: each runs one."],
+    ),
+    (dataset.Size(1, 10, 0, 100), ["--customers must be at least 1."]),
+    (
+        dataset.Size(1, 10, 100, 9),
+        ["--members must be at least --courses: each has one."],
+    ),
+    (dataset.Size(1, 10, 100, 10), []),
+]
+
+
+@pytest.mark.parametrize(("size", "problems"), IMPOSSIBLE_SIZES)
+def test_a_size_that_cannot_be_generated_is_refused(size, problems):
+    assert size.problems() == problems
+
+
+# No database is reached: each is refused before the run starts.
+REFUSED_RUNS = [
+    (["--workloads", "W1,w9"], "Unknown workloads: W9; choose from W1, W2, W3"),
+    (["--duration", "0"], "--duration must be at least 1."),
+    (["--connections", "0", "--warmup", "-1"], "--warmup must be at least 0."),
+    (["--members", "0"], "--members must be at least --courses: each has one."),
+    (
+        ["--database-url", "sqlite:////tmp/bench.sqlite3"],
+        "The benchmark needs a PostgreSQL database URL",
+    ),
+    (["--database-url", "postgres://postgres@127.0.0.1:5432"], "names no database"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), REFUSED_RUNS)
+def test_a_run_that_cannot_work_is_refused_with_a_reason(args, message):
+    url = ["--database-url", "postgres://postgres@127.0.0.1:1/never_reached"]
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("bench", *url, *args)

@@ -1,8 +1,10 @@
 import os
+import signal
 
+import psycopg
 from django.core.management.base import BaseCommand, CommandError
 
-from roster.core.bench import dataset, demo_run, drive, run
+from roster.core.bench import dataset, demo_run, drive, run, workloads
 
 
 class Command(BaseCommand):
@@ -22,14 +24,23 @@ class Command(BaseCommand):
             help="a PostgreSQL database of its own (default: DATABASE_URL); "
             "created and migrated when missing",
         )
-        parser.add_argument("--members", type=int, default=size.members)
+        parser.add_argument(
+            "--members", type=int, default=size.members, help=f"default {size.members}"
+        )
         parser.add_argument(
             "--customers",
             type=int,
             help=f"default {size.customers}, or a fifth of --members if more",
         )
-        parser.add_argument("--courses", type=int, default=size.courses)
-        parser.add_argument("--businesses", type=int, default=size.businesses)
+        parser.add_argument(
+            "--courses", type=int, default=size.courses, help=f"default {size.courses}"
+        )
+        parser.add_argument(
+            "--businesses",
+            type=int,
+            default=size.businesses,
+            help=f"default {size.businesses}",
+        )
         parser.add_argument(
             "--duration", type=int, default=10, help="seconds each timing lasts"
         )
@@ -62,16 +73,35 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o):
-        if o["demo"]:
-            return self._demo(o)
+        # A stop from outside (kill, a CI cancel) ends the run like Ctrl-C,
+        # so the server is stopped and the mixed run's writes are undone.
+        before = {n: signal.signal(n, _interrupt) for n in STOPS}
+        try:
+            path = self._demo(o) if o["demo"] else self._run(o)
+        except KeyboardInterrupt:
+            raise CommandError("Stopped before the end; nothing was saved.") from None
+        except (dataset.NotBenchData, drive.ToolMissing, run.Mismatch, ValueError) as e:
+            raise CommandError(str(e)) from e
+        except psycopg.Error as e:
+            raise CommandError(f"The database could not be used: {e}".strip()) from e
+        finally:
+            for number, handler in before.items():
+                signal.signal(number, handler)
+        self.stdout.write(f"Results: {path}")
+
+    def _run(self, o):
         if not o["database_url"]:
             raise CommandError("Give --database-url or set DATABASE_URL.")
+        customers = o["customers"]
+        if customers is None:
+            customers = max(dataset.Size.customers, o["members"] // 5)
         size = dataset.Size(
             businesses=o["businesses"],
             courses=o["courses"],
-            customers=o["customers"] or max(dataset.Size.customers, o["members"] // 5),
+            customers=customers,
             members=o["members"],
         )
+        _refuse(size.problems() + _timing_problems(o))
         options = run.Options(
             database_url=o["database_url"],
             size=size,
@@ -85,13 +115,10 @@ class Command(BaseCommand):
             mixed_duration=o["mixed_duration"],
             output_dir=o["output_dir"],
         )
-        try:
-            path = run.run(options, self.stdout.write)
-        except (dataset.NotBenchData, drive.ToolMissing, run.Mismatch, ValueError) as e:
-            raise CommandError(str(e)) from e
-        self.stdout.write(f"Results: {path}")
+        return run.run(options, self.stdout.write)
 
     def _demo(self, o):
+        _refuse(_timing_problems(o))
         options = run.Options(
             database_url="",
             size=dataset.Size(),
@@ -101,12 +128,43 @@ class Command(BaseCommand):
             workloads=_chosen(o),
             output_dir=o["output_dir"],
         )
-        try:
-            path = demo_run.run(options, self.stdout.write)
-        except (drive.ToolMissing, run.Mismatch) as e:
-            raise CommandError(str(e)) from e
-        self.stdout.write(f"Results: {path}")
+        return demo_run.run(options, self.stdout.write)
+
+
+STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _timing_problems(o):
+    least = {
+        "duration": 1,
+        "warmup": 0,
+        "connections": 1,
+        "workers": 1,
+        "mixed_duration": 1,
+    }
+    return [
+        f"--{name.replace('_', '-')} must be at least {low}."
+        for name, low in least.items()
+        if o[name] < low
+    ]
+
+
+def _refuse(problems):
+    if problems:
+        raise CommandError(" ".join(problems))
 
 
 def _chosen(o):
-    return tuple(w.strip().upper() for w in o["workloads"].split(",") if w.strip())
+    """The workloads asked for; an unknown key is refused."""
+    chosen = tuple(w.strip().upper() for w in o["workloads"].split(",") if w.strip())
+    unknown = [w for w in chosen if w not in workloads.KEYS]
+    if unknown:
+        raise CommandError(
+            f"Unknown workloads: {', '.join(unknown)}; "
+            f"choose from {', '.join(workloads.KEYS)}."
+        )
+    return chosen
