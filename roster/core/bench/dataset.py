@@ -128,19 +128,42 @@ def _has_records(connection):
 
 def check_own(url):
     """Refuse, before anything is written, a database that is not the
-    benchmark's: one with tables but no data set of the benchmark's."""
+    benchmark's: one with another application's tables, or with Roster's
+    records but no data set of the benchmark's. An empty Roster database,
+    such as one a failed run created, is taken."""
     with psycopg.connect(url) as connection:
         if _marker(connection):
             return
-        tables = connection.execute(
-            "SELECT count(*) FROM pg_tables "
-            "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
-        ).fetchone()[0]
-    if tables:
-        raise NotBenchData(
-            f"The database already has {tables} tables and no benchmark data "
-            "set; give the benchmark a database of its own."
-        )
+        tables = {
+            name
+            for (name,) in connection.execute(
+                "SELECT schemaname || '.' || tablename FROM pg_tables "
+                "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+            )
+        }
+        foreign = sorted(tables - _roster_tables())
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+            raise NotBenchData(
+                f"The database holds tables that are not Roster's ({shown}); "
+                "give the benchmark a database of its own."
+            )
+        if tables and (_has_records(connection) or _other_logins(connection)):
+            raise NotBenchData(
+                "The database holds Roster's records but no benchmark data set; "
+                "give the benchmark a database of its own."
+            )
+
+
+def _roster_tables():
+    from django.conf import settings
+
+    from roster.core.bench.mixed import ORIGINALS
+
+    names = {m._meta.db_table for m in apps.get_models(include_auto_created=True)}
+    names |= {"django_migrations", settings.CACHES["default"].get("LOCATION", "")}
+    names |= {MARKER, ORIGINALS}
+    return {f"public.{name}" for name in names}
 
 
 def _other_logins(connection):
@@ -620,7 +643,8 @@ class _Maker:
         if wanted > sum(caps):
             raise ValueError(
                 f"{wanted} enrolments do not fit in {self.size.customers} "
-                "customers; give more customers."
+                "customers (a course takes at most 90% of its business's "
+                "customers); give more customers."
             )
         raw = [0] + [rng.lognormvariate(0, 1.2) for _ in caps[1:]]
 

@@ -41,6 +41,15 @@ PGBENCH_HINT = (
 )
 
 
+# The load generators running now, so that a stopped run can stop them.
+LOADS = set()
+
+
+def stop_loads():
+    for process in list(LOADS):
+        process.terminate()
+
+
 def require_tools(*, sql):
     """Refuse to start when a program the run needs is missing."""
     require("wrk", WRK_HINT)
@@ -76,6 +85,8 @@ class Server:
             # clients: the throttle still counts every request, so its cost
             # is measured, but its limit is out of the run's reach.
             "ROSTER_API_REQUESTS_PER_WINDOW": str(10**12),
+            # W7 asks for pages of 5,000, the largest the API allows.
+            "ROSTER_MAX_PAGE_SIZE": "5000",
         }
         env.pop("DATABASE_REPLICA_URL", None)
         command = [
@@ -214,25 +225,28 @@ def wrk(base, requests, *, duration, connections, work_dir, progress=None):
             progress=_lua_string(str(progress)) if progress else "nil",
         )
     )
-    output = subprocess.run(
-        [
-            program,
-            "--threads",
-            "1",
-            "--connections",
-            str(connections),
-            "--duration",
-            f"{duration}s",
-            "--timeout",
-            "30s",
-            "--script",
-            str(script),
-            base,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    command = [
+        program,
+        "--threads",
+        "1",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{duration}s",
+        "--timeout",
+        "30s",
+        "--script",
+        str(script),
+        base,
+    ]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        LOADS.add(process)
+        try:
+            output, _ = process.communicate()
+        finally:
+            LOADS.discard(process)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
     line = next(x for x in output.splitlines() if x.startswith("BENCH "))
     count, micros, p50, p99, status, socket_errors = map(int, line.split()[1:])
     return Figures(

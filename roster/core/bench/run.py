@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import psycopg
+import psycopg.sql
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
@@ -77,6 +78,8 @@ def run(options, say):
     _postgresql_config(options.database_url)
     say(f"Database: {_safe(options.database_url)}")
     drive.require_tools(sql=options.sql)
+    output = Path(options.output_dir)
+    output.mkdir(parents=True, exist_ok=True)
     prepare_database(options.database_url)
     # Before the data set may be replaced, which would leave them meaningless.
     if mixed.undo():
@@ -91,8 +94,6 @@ def run(options, say):
     chosen = workloads.build(facts, options.workloads)
     callers = Callers.make(facts)
 
-    output = Path(options.output_dir)
-    output.mkdir(parents=True, exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     server_log = output / f"{stamp}-server.log"
     with (
@@ -154,7 +155,11 @@ def prepare_database(url):
     with psycopg.connect(**params, autocommit=True) as server:
         found = server.execute("SELECT FROM pg_database WHERE datname = %s", [name])
         if found.fetchone() is None:
-            server.execute(f'CREATE DATABASE "{name}"')
+            server.execute(
+                psycopg.sql.SQL("CREATE DATABASE {}").format(
+                    psycopg.sql.Identifier(name)
+                )
+            )
     dataset.check_own(url)
     use_database(config)
     call_command("migrate", verbosity=0)
@@ -282,6 +287,7 @@ def time_mixed(server, tokens, chosen, businesses_of, options, work):
             raise measured["error"]
     except BaseException:
         # Interrupted, or wrk failed: leave the data set as it was.
+        drive.stop_loads()
         writer.stop()
         reader.join()
         writer.undo()

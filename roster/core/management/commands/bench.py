@@ -1,5 +1,6 @@
 import os
 import signal
+import subprocess
 
 import psycopg
 from django.core.management.base import BaseCommand, CommandError
@@ -83,7 +84,11 @@ class Command(BaseCommand):
         except (dataset.NotBenchData, drive.ToolMissing, run.Mismatch, ValueError) as e:
             raise CommandError(str(e)) from e
         except psycopg.Error as e:
-            raise CommandError(f"The database could not be used: {e}".strip()) from e
+            first = str(e).strip().splitlines()[0] if str(e).strip() else repr(e)
+            raise CommandError(f"The database could not be used: {first}") from e
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as e:
+            # The server stopped, a load generator failed, a folder is wrong.
+            raise CommandError(f"The run failed: {e}") from e
         finally:
             for number, handler in before.items():
                 signal.signal(number, handler)
