@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class ApiConfig(AppConfig):
@@ -7,6 +7,8 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self):
-        from roster.api.counting import install_after_migrate
+        from roster.api import counting, kept_records
 
-        post_migrate.connect(install_after_migrate, sender=self)
+        post_migrate.connect(counting.install_after_migrate, sender=self)
+        pre_migrate.connect(kept_records.uninstall_before_migrate, sender=self)
+        post_migrate.connect(kept_records.install_after_migrate, sender=self)

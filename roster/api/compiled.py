@@ -15,8 +15,8 @@ one. A large page joins, which runs faster over thousands of rows.
 import datetime as dt
 import functools
 
-from django.db import connections
-from django.db.models import F, OrderBy, OuterRef, Subquery
+from django.db import OperationalError, connections
+from django.db.models import BinaryField, F, OrderBy, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 
 IDS = "__roster_page_ids__"
@@ -62,8 +62,52 @@ class PageQuery:
         return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+class KeptPageQuery:
+    """The kept texts of a page's records, in order (see kept_records)."""
+
+    def __init__(self, resource, order, alias):
+        table = resource.model._meta.db_table
+        text = RawSQL(
+            f'(SELECT CAST(k.record AS BLOB) FROM "{resource.kept_table.name}" k '
+            f'WHERE k.id = "{table}"."id")',
+            (),
+            output_field=BinaryField(),
+        )
+        records = resource.model.objects.using(alias).filter(pk__in=RawSQL(IDS, ()))
+        records = records.values(record=text).order_by(*order)
+        self.sql, params = records.query.get_compiler(using=alias).as_sql()
+        assert not params, params
+
+    def texts(self, ids_sql, ids_params, alias):
+        """The texts of the ids query's page, or None where one is missing.
+
+        A table that is missing (code newer than the last `migrate`) or a
+        record without its text leaves the page to the Python path.
+        """
+        try:
+            rows = fetch(alias, self.sql.replace(IDS, ids_sql), ids_params)
+        except OperationalError as error:
+            if "no such table" not in str(error):
+                raise
+            return None
+        texts = [text for (text,) in rows]
+        return None if None in texts else texts
+
+
 def page_query(resource, order, alias, size):
     return _kept(resource, order, alias, nested=size <= NESTED_UP_TO)
+
+
+def kept_page_query(resource, order, alias):
+    """The query of the kept records where the database keeps them, or None."""
+    if resource.kept_table is None or connections[alias].vendor != "sqlite":
+        return None
+    return _kept_texts(resource, order, alias)
+
+
+@functools.lru_cache(maxsize=512)
+def _kept_texts(resource, order, alias):
+    return KeptPageQuery(resource, order, alias)
 
 
 @functools.lru_cache(maxsize=512)

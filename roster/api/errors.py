@@ -4,6 +4,8 @@ import orjson
 from django.conf import settings
 from django.http import HttpResponse
 
+from roster.api.kept_records import KeptRecords
+
 DENIED = "Authorization has been denied for this request."
 
 
@@ -131,7 +133,14 @@ JSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC | orjson.OPT_OMIT_MICROSE
 
 def json_response(body, status=200):
     return HttpResponse(
-        orjson.dumps(body, option=JSON_OPTIONS),
+        orjson.dumps(body, default=_written, option=JSON_OPTIONS),
         status=status,
         content_type="application/json; charset=utf-8",
     )
+
+
+def _written(value):
+    """Records the database has already written as JSON, as they are."""
+    if isinstance(value, KeptRecords):
+        return value.fragment()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

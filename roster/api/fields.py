@@ -8,6 +8,7 @@ condition it becomes, whether ranges apply and how the value is written out.
 """
 
 import datetime as dt
+import functools
 import re
 import uuid
 
@@ -124,6 +125,13 @@ class Field:
     def render(self, row):
         return row[self.source]
 
+    def json_sql(self, sql):
+        """SQLite SQL writing the value as `render` and orjson would.
+
+        `sql` is the kept records' RecordSql (see roster.api.kept_records).
+        """
+        return f"json_quote({sql.column(self.source)})"
+
     @property
     def plain(self):
         """Whether the value is the selected column as it is."""
@@ -190,6 +198,9 @@ class Integer(Field):
 
     ranged = True
     accepts = "a whole number"
+
+    def json_sql(self, sql):
+        return f"ifnull({sql.column(self.source)}, 'null')"
 
     def parse(self, raw):
         if not re.fullmatch(r"[+-]?[0-9]{1,19}", raw) or not (
@@ -366,6 +377,10 @@ class Boolean(Field):
     accepts_json = "true or false"
     VALUES = {"true": True, "1": True, "false": False, "0": False}
 
+    def json_sql(self, sql):
+        column = sql.column(self.source)
+        return f"CASE {column} WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'null' END"
+
     def parse(self, raw):
         try:
             return self.VALUES[raw.strip().lower()]
@@ -393,6 +408,15 @@ class Enum(Field):
     def render(self, row):
         return self.labels.get(row[self.source])
 
+    def json_sql(self, sql):
+        from roster.api.kept_records import json_literal
+
+        cases = " ".join(
+            f"WHEN {value} THEN {json_literal(label)}"
+            for value, label in self.labels.items()
+        )
+        return f"CASE {sql.column(self.source)} {cases} ELSE 'null' END"
+
     def parse(self, raw):
         try:
             return self.by_text[raw.strip().lower()]
@@ -416,6 +440,17 @@ class Uuid(Field):
     """A GUID, written out by the JSON encoder in its usual hyphenated form."""
 
     accepts = "a GUID"
+
+    def json_sql(self, sql):
+        """SQLite keeps a GUID as 32 hexadecimal digits, in lower case."""
+        from roster.api.kept_records import when_not_null
+
+        hex_ = sql.column(self.source)
+        parts = ", ".join(
+            f"substr({hex_}, {start}, {length})"
+            for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+        )
+        return when_not_null(hex_, f"""printf('"%s-%s-%s-%s-%s"', {parts})""")
 
     def parse(self, raw):
         try:
@@ -493,6 +528,15 @@ class DateTime(Field):
         "a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:mm, UTC unless an offset follows)"
     )
 
+    def json_sql(self, sql):
+        """Django keeps a moment on SQLite as `2025-03-10 10:30:15.000120`,
+        in UTC; the record shows it to the second, cut like orjson's."""
+        from roster.api.kept_records import when_not_null
+
+        moment = sql.column(self.source)
+        text = f"""'"' || substr({moment}, 1, 10) || 'T' || substr({moment}, 12, 8)"""
+        return when_not_null(moment, text + """ || 'Z"'""")
+
     def parse(self, raw):
         try:
             return parse_moment(raw)
@@ -530,6 +574,11 @@ class Constant(Field):
     def render(self, row):
         return self.value
 
+    def json_sql(self, sql):
+        from roster.api.kept_records import json_literal
+
+        return json_literal(self.value)
+
 
 class Label(Field):
     """`ToStringText`: a readable label made from some selected columns."""
@@ -548,6 +597,15 @@ class Label(Field):
 
     def render(self, row):
         return self.template.format(*(row[s] or "" for s in self.sources))
+
+    def json_sql(self, sql):
+        from roster.api.kept_records import literal
+
+        texts = self.template.split("{}")
+        parts = [literal(texts[0])]
+        for source, text in zip(self.sources, texts[1:], strict=True):
+            parts += [f"ifnull({sql.column(source)}, '')", literal(text)]
+        return f"json_quote({' || '.join(parts)})"
 
 
 class TeamNames(Field):
@@ -619,6 +677,30 @@ class TeamNames(Field):
         joined = {key: ", ".join(sorted(value)) for key, value in names.items()}
         for row in rows:
             row[self.key] = joined.get(row[self.source])
+
+    def json_sql(self, sql):
+        """The names in SQLite's binary order, which is the code point order
+        of Python's sort; a window's frame is read in its order."""
+        from roster.customers.models import Team
+
+        link = Team.members.through._meta
+        links, teams = link.db_table, Team._meta.db_table
+        coworker = link.get_field("coworker").column
+        team = link.get_field("team").column
+        name = Team._meta.get_field("name").column
+        names = (
+            f'SELECT group_concat(t."{name}", \', \') OVER (ORDER BY t."{name}" '
+            "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS names "
+            f'FROM "{links}" l JOIN "{teams}" t ON t."id" = l."{team}" '
+            f'WHERE l."{coworker}" = {sql.column(self.source)}'
+        )
+        reach = functools.partial(sql.reach, self.source)
+        sql.depend_on(links, "INSERT", reach(f'NEW."{coworker}"'))
+        sql.depend_on(links, "DELETE", reach(f'OLD."{coworker}"'))
+        sql.depend_on(links, "UPDATE", reach(f'OLD."{coworker}", NEW."{coworker}"'))
+        members = f'SELECT "{coworker}" FROM "{links}" WHERE "{team}" = NEW."id"'
+        sql.depend_on(teams, f'UPDATE OF "{name}"', reach(members))
+        return f"ifnull((SELECT json_quote(names) FROM ({names}) LIMIT 1), 'null')"
 
     def render(self, row):
         return row[self.key]

@@ -20,6 +20,7 @@ from functools import cached_property
 
 from roster.api import fields as f
 from roster.api.counting import Counted
+from roster.api.kept_records import KeptTable
 from roster.core import services
 
 REGISTRY = {}
@@ -60,6 +61,9 @@ class Resource:
     # A relation to count records by, with `business` a column of the
     # model's own: counts are then kept by triggers (roster.api.counting).
     counted_by = None
+    # Keep every record as the search writes it, on SQLite, so that large
+    # pages read one text per record (see roster.api.kept_records).
+    kept_records = False
     fields = ()
     label = None
     can_create = True
@@ -107,6 +111,11 @@ class Resource:
     def counted(self):
         """How the database counts the records, or None (see counting)."""
         return Counted.of(self)
+
+    @cached_property
+    def kept_table(self):
+        """The table of the kept records, or None."""
+        return KeptTable(self) if self.kept_records else None
 
     def nullable(self, field):
         return field.nullable(self.model)

@@ -13,6 +13,7 @@ the order, and only then joins the related columns of those few records,
 so a deep page skips index entries rather than joined rows.
 """
 
+import logging
 import math
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ from django.db.models import F, Q
 from roster.api import compiled, counting, partial_counts
 from roster.api.errors import Invalid, Problem
 from roster.api.fields import INT64_MAX, BadValue, Reference
+from roster.api.kept_records import KeptRecords
+
+logger = logging.getLogger(__name__)
 
 DIRECTIONS = {"1": 1, "0": 1, "-1": -1}
 
@@ -216,14 +220,26 @@ def _offset(query):
 
 
 def page(resource, query, records, ids=None):
-    """The rows of the page: ids first, unless known already, then columns."""
+    """The records of the page: ids first, unless known already, then columns.
+
+    Where the database keeps the records written out, they are read as
+    they are (see roster.api.kept_records).
+    """
     order = ordering(resource, query)
     alias = router.db_for_read(resource.model)
+    if ids is None:
+        ids_sql, ids_params = _ids(resource, query, records, alias)
+    else:
+        ids_sql, ids_params = compiled.ARRAY_IDS, [ids]
+    written = compiled.kept_page_query(resource, order, alias)
+    if written is not None:
+        texts = written.texts(ids_sql, ids_params, alias)
+        if texts is not None:
+            return KeptRecords(texts)
+        logger.warning("Rendering %s in Python: kept records missing", resource.name)
     kept = compiled.page_query(resource, order, alias, query.size)
-    if ids is not None:
-        return kept.rows(compiled.ARRAY_IDS, [ids], alias, prepare=True)
-    ids_sql, ids_params = _ids(resource, query, records, alias)
-    return kept.rows(ids_sql, ids_params, alias, prepare=False)
+    rows = kept.rows(ids_sql, ids_params, alias, prepare=ids is not None)
+    return resource.render(rows)
 
 
 def search(resource, principal, params):
@@ -233,11 +249,11 @@ def search(resource, principal, params):
     records = resource.queryset(principal).filter(Q(*query.conditions))
     total, ids = count(resource, principal, query, records)
 
-    rows = []
+    found = []
     if (query.page - 1) * query.size < total:
-        rows = page(resource, query, records, ids)
+        found = page(resource, query, records, ids)
 
-    return envelope(query, resource.render(rows), total)
+    return envelope(query, found, total)
 
 
 def envelope(query, records, total):

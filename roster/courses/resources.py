@@ -107,6 +107,7 @@ class CourseMemberResource(Resource):
     model = CourseMember
     owner = "Course"
     counted_by = "course"
+    kept_records = True
     fields = (
         f.Reference("Course", "course", required=True, fixed=True),
         f.Text("Course.Title", "course__title"),
@@ -151,6 +152,7 @@ class CourseCompletedLessonResource(Resource):
     path = "content/coursecompletedlessons"
     model = CourseCompletedLesson
     owner = "CourseMember"
+    kept_records = True
     fields = (
         f.Reference("CourseLesson", "lesson", required=True, fixed=True),
         f.Text("CourseLesson.Title", "lesson__title"),
