@@ -96,10 +96,12 @@ def _database(url):
         # Several server processes share one SQLite file: write-ahead logging
         # lets readers run beside a writer, IMMEDIATE transactions take the
         # write lock up front, and writers queue for up to the busy timeout
-        # instead of failing at once.
-        config["CONN_MAX_AGE"] = 0
+        # instead of failing at once. Connections are kept, as on
+        # PostgreSQL: a new one parses the whole schema, triggers included,
+        # before its first statement.
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA mmap_size=268435456;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }

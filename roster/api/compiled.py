@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 
 from django.db import OperationalError, connections
-from django.db.models import BinaryField, F, OrderBy, OuterRef, Subquery
+from django.db.models import F, OrderBy, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 
 IDS = "__roster_page_ids__"
@@ -66,17 +66,17 @@ class KeptPageQuery:
     """The kept texts of a page's records, in order (see kept_records)."""
 
     def __init__(self, resource, order, alias):
-        table = resource.model._meta.db_table
-        text = RawSQL(
-            f'(SELECT CAST(k.record AS BLOB) FROM "{resource.kept_table.name}" k '
-            f'WHERE k.id = "{table}"."id")',
-            (),
-            output_field=BinaryField(),
-        )
+        kept = resource.kept_table.name
+        table = f'"{resource.model._meta.db_table}"'
         records = resource.model.objects.using(alias).filter(pk__in=RawSQL(IDS, ()))
-        records = records.values(record=text).order_by(*order)
-        self.sql, params = records.query.get_compiler(using=alias).as_sql()
+        records = records.values(record=RawSQL("k.record", ())).order_by(*order)
+        sql, params = records.query.get_compiler(using=alias).as_sql()
         assert not params, params
+        # The ORM knows no kept table: its join is written into the SQL.
+        base = f" FROM {table}"
+        assert base + " " in sql, sql
+        joined = f'{base} LEFT JOIN "{kept}" k ON k.id = {table}."id"'
+        self.sql = sql.replace(base, joined, 1)
 
     def texts(self, ids_sql, ids_params, alias):
         """The texts of the ids query's page, or None where one is missing.

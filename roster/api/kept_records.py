@@ -49,7 +49,14 @@ class KeptRecords:
         return len(self.texts)
 
     def fragment(self):
-        return orjson.Fragment(b"[" + b",".join(self.texts) + b"]")
+        """The records as one JSON array; a page of 5,000 is three
+        megabytes, so they are copied once, by the join."""
+        if not self.texts:
+            return orjson.Fragment(b"[]")
+        texts = list(self.texts)
+        texts[0] = b"[" + texts[0]
+        texts[-1] = texts[-1] + b"]"
+        return orjson.Fragment(b",".join(texts))
 
 
 def literal(text):
@@ -111,7 +118,6 @@ class RecordSql:
         )
         arguments = ", ".join(value for _key, value in values)
         self.record = f"printf({literal('{' + template + '}')}, {arguments})"
-        self.digest = hashlib.sha256(self.select("").encode()).hexdigest()[:12]
 
     def column(self, path):
         """The SQL of the column at the end of a path, joining what it needs."""
@@ -196,16 +202,26 @@ class KeptTable:
 
     def __init__(self, resource):
         self.sql = RecordSql(resource)
-        base = self.sql.table
-        self.prefix = f"{PREFIX}{base}_"
-        self.name = f"{self.prefix}{self.sql.digest}"
+        self.prefix = f"{PREFIX}{self.sql.table}_"
+        # Named by a digest of everything it is made with, under a
+        # placeholder name.
+        self.name = self.prefix
+        made = "\n".join(self.statements()).encode()
+        self.name += hashlib.sha256(made).hexdigest()[:12]
 
     def statements(self):
-        """The statements that make the table, its triggers and its rows."""
-        table = f'"{self.name}"'
-        write = f"INSERT INTO {table} (id, record) "
+        """The statements that make the table, its triggers and its rows.
+
+        The SQL that writes records is a view, so that each trigger, which
+        every new connection parses with the schema, stays short. The texts
+        are kept as bytes, as the response sends them.
+        """
+        table, view = f'"{self.name}"', f'"{self.name}_view"'
+        write = f"INSERT INTO {table} (id, record) SELECT id, record FROM {view}"
         made = [
-            f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, record TEXT NOT NULL)",
+            f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, record BLOB NOT NULL)",
+            f"CREATE VIEW {view} (id, record) AS "
+            + self.sql.select("").replace(self.sql.record, self._as_bytes(), 1),
             f'CREATE TRIGGER "{self.name}_delete" AFTER DELETE '
             f'ON "{self.sql.table}" BEGIN DELETE FROM {table} WHERE id = OLD.id; END',
         ]
@@ -218,14 +234,22 @@ class KeptTable:
                 f'CREATE TRIGGER "{self.name}_{number}" AFTER {trigger.event} '
                 f'ON "{trigger.table}" BEGIN '
                 f"DELETE FROM {table} WHERE id IN ({trigger.reach}); "
-                f"{write}{self.sql.select(f'WHERE m.id IN ({trigger.reach})')}; END"
+                f"{write} WHERE id IN ({trigger.reach}); END"
             )
-        made.append(write + self.sql.select(""))
+        made.append(write)
         return made
 
-    def trigger_names(self):
-        return {f"{self.name}_delete"} | {
-            f"{self.name}_{n}" for n in range(len(self.sql.triggers()))
+    def _as_bytes(self):
+        return f"CAST({self.sql.record} AS BLOB)"
+
+    def object_names(self):
+        """The names of the table, its view and its triggers."""
+        triggers = range(len(self.sql.triggers()))
+        return {
+            self.name,
+            f"{self.name}_view",
+            f"{self.name}_delete",
+            *(f"{self.name}_{n}" for n in triggers),
         }
 
 
@@ -243,14 +267,14 @@ def install(using="default"):
     with transaction.atomic(using=using), connection.cursor() as cursor:
         for kept in kept_tables():
             present = {name for _kind, name in _names(cursor, kept.prefix)}
-            if {kept.name, *kept.trigger_names()} <= present:
+            if kept.object_names() <= present:
                 continue
             _rebuild(cursor, kept, present)
 
 
 def _rebuild(cursor, kept, present):
     if kept.name in present:
-        logger.warning("Writing the records of %s again: a trigger was lost", kept.name)
+        logger.warning("Writing the records of %s again: a part was lost", kept.name)
     else:
         logger.info("Writing the records of %s for the search", kept.sql.table)
     _drop(cursor, kept.prefix)

@@ -314,7 +314,7 @@ def test_migrations_that_rebuild_tables_run_and_keep_the_records_true(make_api):
 
 
 def _objects(resource):
-    return [resource.kept_table.name, *resource.kept_table.trigger_names()]
+    return resource.kept_table.object_names()
 
 
 COMPLETIONS = "/api/content/coursecompletedlessons"
