@@ -182,6 +182,17 @@ def whole_number(value):
     return None
 
 
+def record_id(raw):
+    """The id in a path or query value, or None.
+
+    Only ASCII digits: `str.isdigit` also takes "²" and "٣", which `int`
+    then refuses or reads as another number.
+    """
+    if not re.fullmatch(r"[0-9]{1,19}", raw) or not 1 <= int(raw) <= INT64_MAX:
+        return None
+    return int(raw)
+
+
 def _walk(model, path):
     """The models a Django path passes through, and whether it can be null."""
     *relations, last = path.split("__")

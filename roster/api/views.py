@@ -30,7 +30,7 @@ from roster.api.errors import (
     json_response,
     mutation_envelope,
 )
-from roster.api.fields import INT64_MAX, whole_number
+from roster.api.fields import record_id, whole_number
 from roster.api.openapi import document_json
 from roster.api.search import search
 from roster.api.writes import check_references, read_ids, read_json, read_values
@@ -202,9 +202,10 @@ def run_command(resource):
 
 def _visible(resource, principal, pk):
     """The record with this id, if the principal may see it."""
-    if not pk.isdigit() or int(pk) > INT64_MAX:
+    number = record_id(pk)
+    if number is None:
         return resource.model.objects.none()
-    return resource.queryset(principal).filter(pk=int(pk))
+    return resource.queryset(principal).filter(pk=number)
 
 
 def _locked(resource, principal, pk):

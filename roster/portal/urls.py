@@ -40,10 +40,10 @@ pages = [
 courses = r"^api/public/courses"
 api_urls = [
     re_path(rf"{courses}/?$", api.courses),
-    re_path(rf"{courses}/(?P<pk>\d{{1,18}})/lessons/?$", api.lessons),
-    re_path(rf"{courses}/(?P<pk>\d{{1,18}})/signup/?$", api.signup),
+    re_path(rf"{courses}/(?P<pk>[0-9]{{1,18}})/lessons/?$", api.lessons),
+    re_path(rf"{courses}/(?P<pk>[0-9]{{1,18}})/signup/?$", api.signup),
     re_path(
-        rf"{courses}/(?P<pk>\d{{1,18}})/lessons/(?P<lesson_id>[^/]+)/complete/?$",
+        rf"{courses}/(?P<pk>[0-9]{{1,18}})/lessons/(?P<lesson_id>[^/]+)/complete/?$",
         api.complete,
     ),
 ]

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from roster.accounts.services import revoke_tokens, sign_up_customer
+from roster.api.fields import record_id
 from roster.businesses.models import Business
 from roster.core.errors import RuleBroken
 from roster.courses import progress, services
@@ -96,9 +97,10 @@ def signup_view(request):
 
 
 def _linked_business(raw):
-    if not raw or not raw.isdigit():
+    number = record_id(raw or "")
+    if number is None:
         return None
-    return Business.objects.filter(pk=int(raw), suspended=False).first()
+    return Business.objects.filter(pk=number, suspended=False).first()
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -1,5 +1,7 @@
 """Edges a first user found by trying Roster: each answered, none a 500."""
 
+from urllib.parse import quote
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client, RequestFactory
@@ -56,6 +58,32 @@ def test_only_ascii_digits_are_numbers_in_a_body(admin, world):
     }
 
     assert admin.post(COURSES, body).status_code == 400
+
+
+def _in_digits(number, zero):
+    """The number written with the ten digits that start at `zero`."""
+    return "".join(chr(ord(zero) + int(d)) for d in str(number))
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        lambda pk: _in_digits(pk, "\u0660"),  # Arabic-Indic
+        lambda pk: _in_digits(pk, "\uff10"),  # fullwidth
+        lambda pk: "\u00b2",  # superscript two, which int() refuses
+        lambda pk: f"{pk}\u00b2",
+        lambda pk: "\u2460",  # circled one
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "delete"])
+def test_only_ascii_digits_are_ids_in_a_path(admin, world, written, method):
+    member = world.north.member
+
+    response = getattr(admin, method)(f"{SEARCH}/{quote(written(member.pk))}")
+
+    assert response.status_code == 404
+    assert response.json() == {"Message": "The requested resource was not found."}
+    assert admin.get(f"{SEARCH}/{member.pk}").status_code == 200
 
 
 def test_an_empty_id_parameter_is_ignored(admin, world):

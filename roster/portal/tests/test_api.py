@@ -1,6 +1,7 @@
 """The portal's JSON API, with a customer's bearer token."""
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -178,6 +179,8 @@ def test_a_blocked_member_cannot_complete(campus, ana_api):
         "/api/public/courses/{elsewhere}/lessons",
         "/api/public/courses/{closed}/lessons",
         "/api/public/courses/99999/lessons",
+        # The course's id in Arabic-Indic digits, which are digits to `\d`.
+        "/api/public/courses/{python_in_arabic_digits}/lessons",
         "/api/public/courses/{python}/lessons/not-a-guid/complete",
         "/api/public/courses/{python}/lessons/{clue}/complete",
     ],
@@ -188,6 +191,9 @@ def test_what_the_customer_cannot_reach_is_not_found(campus, ana_api, path):
         closed=campus.closed.pk,
         python=campus.python.pk,
         clue=campus.clue.unique_id,
+        python_in_arabic_digits=quote(
+            "".join(chr(0x660 + int(d)) for d in str(campus.python.pk))
+        ),
     )
     method = ana_api.post if path.endswith("complete") else ana_api.get
 
