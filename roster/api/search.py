@@ -16,10 +16,11 @@ so a deep page skips index entries rather than joined rows.
 import logging
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import router
+from django.db import connections, router, transaction
 from django.db.models import F, Q
 
 from roster.api import compiled, counting, partial_counts
@@ -247,13 +248,42 @@ def search(resource, principal, params):
     query = read_query(resource, params)
 
     records = resource.queryset(principal).filter(Q(*query.conditions))
-    total, ids = count(resource, principal, query, records)
+    with one_snapshot(router.db_for_read(resource.model)):
+        total, ids = count(resource, principal, query, records)
 
-    found = []
-    if (query.page - 1) * query.size < total:
-        found = page(resource, query, records, ids)
+        found = []
+        if (query.page - 1) * query.size < total:
+            found = page(resource, query, records, ids)
 
     return envelope(query, found, total)
+
+
+@contextmanager
+def one_snapshot(alias):
+    """On SQLite, count and read the page in one snapshot of the database.
+
+    Otherwise a write committed between the two statements would make
+    `TotalItems` disagree with the records. In write-ahead logging a
+    DEFERRED transaction reads one snapshot and takes no lock; the
+    connection's own IMMEDIATE mode, right for writes, would queue every
+    search behind the writers.
+
+    On PostgreSQL the kept counts are brought up to date outside any
+    transaction (see roster.api.partial_counts); an unfiltered search or
+    one by course reads its total and its page's ids in one statement.
+    """
+    connection = connections[alias]
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    mode = connection.transaction_mode
+    connection.transaction_mode = "DEFERRED"
+    try:
+        with transaction.atomic(using=alias):
+            connection.transaction_mode = mode
+            yield
+    finally:
+        connection.transaction_mode = mode
 
 
 def envelope(query, records, total):
