@@ -140,6 +140,9 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'roster.sqlite3'}"
     )
 }
+if not os.environ.get("DATABASE_URL"):
+    # SQLite makes its file on first use, but not the folder it goes in.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = _database(os.environ["DATABASE_REPLICA_URL"])
     DATABASE_ROUTERS = ["roster.core.routers.ReplicaRouter"]

@@ -1,6 +1,9 @@
 """`roster backup` copies the SQLite database as one consistent snapshot."""
 
+import os
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -34,3 +37,43 @@ def test_a_backup_never_overwrites_a_file(tmp_path):
     with pytest.raises(CommandError, match="exists"):
         call_command("backup", str(existing))
     assert existing.read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    "found, message",
+    [
+        (None, "Could not read {db}: unable to open database file; check {where}."),
+        (b"", "{db} holds no Roster database; check {where}."),
+        (b"not a database" * 100, "Could not read {db}: file is not a database; "),
+    ],
+    ids=["no file", "an empty file", "another kind of file"],
+)
+def test_a_backup_of_no_roster_database_is_refused(tmp_path, found, message):
+    """Run from the wrong folder, the backup names the database it looked
+    for, makes no copy, and leaves no empty database behind."""
+    data = tmp_path / "roster-data"
+    data.mkdir()
+    database = data / "roster.sqlite3"
+    if found is not None:
+        database.write_bytes(found)
+    environment = {**os.environ, "ROSTER_DATA_DIR": str(data)}
+    environment.pop("DATABASE_URL", None)
+    copy = tmp_path / "copy.sqlite3"
+
+    done = subprocess.run(
+        [sys.executable, "-m", "roster.cli", "backup", str(copy)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    expected = message.format(db=database, where="ROSTER_DATA_DIR or DATABASE_URL")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith("CommandError: " + expected)
+    assert not copy.exists()
+    assert sorted(p.name for p in data.iterdir()) == (
+        [] if found is None else ["roster.sqlite3"]
+    )
+    if found is not None:
+        assert database.read_bytes() == found

@@ -29,7 +29,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, no_serve, **options):
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         call_command("migrate", verbosity=0)
 
