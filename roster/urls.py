@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("roster.portal.urls")),
 ]
 
+handler400 = "roster.api.views.bad_request"
 handler404 = "roster.api.views.not_found"
 handler500 = "roster.api.views.server_error"

@@ -550,8 +550,10 @@ def _errors(*statuses):
 
 
 def _operation(resource, name, action, summary, responses, **extra):
-    """An operation of a resource; every one is throttled, bodies are bounded."""
-    limits = ("409", "413") if "requestBody" in extra else ("409",)
+    """An operation of a resource; every one is throttled, bodies are bounded,
+    and any can be refused before it is read (a Host header of another
+    server)."""
+    limits = ("400", "409", "413") if "requestBody" in extra else ("400", "409")
     responses = {**responses, **_errors(*limits)}
     return {
         "tags": [resource.name],
@@ -722,6 +724,7 @@ def _token_schemas():
                         "unsupported_grant_type",
                         "invalid_grant",
                         "two_factor_auth_check",
+                        "invalid_request",
                     ],
                 },
                 "error_description": {"type": "string"},

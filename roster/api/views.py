@@ -9,11 +9,16 @@ Nexudus envelopes.
 import datetime as dt
 
 import orjson
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from roster.accounts.authentication import AuthenticationFailed, authenticate
@@ -269,6 +274,23 @@ def docs(request):
     if request.method not in ("GET", "HEAD"):
         return MethodNotAllowed(["GET"]).response()
     return render(request, "api/docs.html", {"document": reverse("openapi")})
+
+
+def bad_request(request, exception=None):
+    """A request refused before any view read it, such as one whose Host
+    header names no host this server answers for: under `/api/` in the
+    API's shape, elsewhere as Django's page."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, DisallowedHost):
+        message = "The Host header names no host this server answers for."
+        problem = Problem("Host", None, message)
+    else:
+        problem = Problem("", None, str(exception) or "The request is malformed.")
+    if request.path.rstrip("/") == "/api/token":
+        body = {"error": "invalid_request", "error_description": problem.labelled()}
+        return json_response(body, status=400)
+    return Invalid([problem]).response()
 
 
 def not_found(request, exception=None):

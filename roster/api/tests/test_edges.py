@@ -164,3 +164,48 @@ def test_an_unexpected_fault_answers_in_the_api_s_shape():
 def test_a_backup_into_a_missing_folder_is_refused(db, tmp_path):
     with pytest.raises(CommandError, match="is not a folder"):
         call_command("backup", str(tmp_path / "missing" / "copy.sqlite3"))
+
+
+HOST_REFUSED = "The Host header names no host this server answers for."
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", SEARCH),
+        ("get", "/api/content/coursesections/commands"),
+        ("post", "/api/content/coursemembers/runcommand"),
+        ("delete", f"{COURSES}/1"),
+    ],
+)
+@pytest.mark.parametrize("host", ["'~", "evil.example", "a b"])
+def test_a_foreign_host_header_is_refused_in_the_api_s_shape(admin, method, path, host):
+    response = getattr(admin.client, method)(
+        path, headers=admin.headers, HTTP_HOST=host
+    )
+
+    assert response.status_code == 400
+    assert response.json() == invalid(("Host", None, HOST_REFUSED))
+
+
+def test_a_foreign_host_header_is_refused_by_the_token_endpoint(db):
+    response = post_form(
+        Client(),
+        TOKEN,
+        {"grant_type": "password", "username": "a@example.com", "password": "x"},
+        HTTP_HOST="evil.example",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": f"Host: {HOST_REFUSED}",
+    }
+
+
+def test_a_foreign_host_header_gets_django_s_page_outside_the_api(db):
+    response = Client().get("/portal/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert b"<h1>Bad Request (400)</h1>" in response.content
