@@ -24,16 +24,22 @@ Processes that bring the same row up to date at once each answer with
 their own exact total; the row is saved only by one whose snapshot is
 still the kept one, so a row never mixes counts of two snapshots.
 
-Counts are kept only outside a transaction (inside one, the transaction's
-own changes are visible to it but would not look new) and only on the
-primary database, which holds the row and sees every committed change.
+A search counts in the REPEATABLE READ snapshot in which it also reads its
+page (see search.one_snapshot), so that its total and its records agree.
+The kept row it reads there was committed before that snapshot began, so
+it counts nothing the snapshot does not see. The new counts are saved once
+the snapshot's transaction has ended, each save in a transaction of its
+own: saved inside, a row that another search saved meanwhile could not be
+saved over. Counts are never kept inside a transaction that writes (its
+own changes would be visible to it but would not look new), and only on
+the primary database, which holds the row and sees every committed change.
 """
 
 import hashlib
 
 import orjson
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Count
 from django.db.models.expressions import RawSQL
 
@@ -47,20 +53,30 @@ CAPACITY = 10_000
 GROUP = "roster_group"
 
 
+def kept_alias():
+    """The database that holds the kept counts: the primary."""
+    return router.db_for_write(KeptCount)
+
+
 def usable(counted):
-    alias = router.db_for_write(KeptCount)
-    connection = connections[alias]
+    """Whether to keep the counts: on PostgreSQL, outside a transaction or
+    in the search's own snapshot."""
+    connection = connections[kept_alias()]
     return (
         counted is not None
         and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
+        and (not connection.in_atomic_block or _in_snapshot(connection))
         and connection.pg_version >= 130000
     )
 
 
+def _in_snapshot(connection):
+    return getattr(connection, "roster_snapshot", False)
+
+
 def count(resource, principal, query, records):
     """The number of `records`, the matches of the query's filters."""
-    alias = router.db_for_write(KeptCount)
+    alias = kept_alias()
     counted = resource.counted
     tables = {counted.table}
     tables.update(t for f in query.filtered for t in f.tables(resource.model))
@@ -91,27 +107,38 @@ def _recount(alias, key, counted, tables, records):
     groups = records.order_by().values(counted.group_path)
     groups_sql, params = groups.annotate(n=Count("pk")).query.sql_with_params()
     sql = (
-        f"WITH g (group_id, n) AS ({groups_sql}), "
-        "now AS (SELECT pg_current_snapshot()::text AS snapshot, "
-        f"(SELECT count(*) FROM {CHANGES} WHERE table_name = ANY(%s)) AS tracked, "
-        "(SELECT coalesce(sum(n), 0) FROM g) AS total), "
-        f"saved AS (INSERT INTO {KEPT} "
-        "(key, snapshot, total, groups, updated_on, written_by) "
-        "SELECT %s, now.snapshot, now.total, "
-        "(SELECT coalesce(jsonb_object_agg(g.group_id, g.n), '{}') FROM g), "
-        f"statement_timestamp(), {XID} FROM now "
-        # A table without a TableChange row has no trigger telling of changes.
-        "WHERE now.tracked = %s "
+        f"WITH g (group_id, n) AS ({groups_sql}) "
+        "SELECT (SELECT coalesce(sum(n), 0) FROM g), pg_current_snapshot()::text, "
+        "(SELECT coalesce(jsonb_object_agg(g.group_id, g.n), '{}')::text FROM g), "
+        f"(SELECT count(*) FROM {CHANGES} WHERE table_name = ANY(%s))"
+    )
+    [(total, snapshot, groups, tracked)] = fetch(alias, sql, [*params, tables])
+    # A table without a TableChange row has no trigger telling of changes.
+    if tracked == len(tables):
+        _after_the_snapshot(alias, _save, key, snapshot, int(total), groups)
+    return int(total)
+
+
+def _after_the_snapshot(alias, save, *values):
+    """Save once the search's transaction has ended (at once outside one).
+
+    A failed save loses nothing: the next search counts again.
+    """
+    transaction.on_commit(lambda: save(alias, *values), using=alias, robust=True)
+
+
+def _save(alias, key, snapshot, total, groups):
+    fetch(
+        alias,
+        f"INSERT INTO {KEPT} (key, snapshot, total, groups, updated_on, written_by) "
+        f"VALUES (%s, %s, %s, %s::jsonb, statement_timestamp(), {XID}) "
         "ON CONFLICT (key) DO UPDATE SET snapshot = EXCLUDED.snapshot, "
         "total = EXCLUDED.total, groups = EXCLUDED.groups, "
         "updated_on = EXCLUDED.updated_on, written_by = EXCLUDED.written_by "
-        "RETURNING 1) "
-        "SELECT total, (SELECT count(*) FROM saved) FROM now"
+        "RETURNING 1",
+        [key, snapshot, total, groups],
     )
-    [(total, saved)] = fetch(alias, sql, [*params, tables, key, len(tables)])
-    if saved:
-        _forget_the_oldest(alias)
-    return int(total)
+    _forget_the_oldest(alias)
 
 
 def _forget_the_oldest(alias):
@@ -171,7 +198,7 @@ def _count_changed(alias, key, counted, tables, records, businesses):
     """Count the changed groups again; save them if the row is still as read.
 
     The statement finds the changed groups again in its own snapshot, which
-    it saves with their counts.
+    is saved with their counts.
     """
     in_group = records.filter(**{counted.group_path: RawSQL(f"{GROUP}.id", ())})
     group_sql, group_params = in_group.order_by().values("pk").query.sql_with_params()
@@ -184,39 +211,38 @@ def _count_changed(alias, key, counted, tables, records, businesses):
     delta = (
         "SELECT count(*) AS groups, coalesce(sum(changed.n - coalesce("
         "(kept.groups ->> changed.name)::bigint, 0)), 0) AS difference, "
-        "jsonb_object_agg(changed.name, changed.n) AS counts FROM changed, kept"
-    )
-    saved = (
-        f"UPDATE {KEPT} AS stored SET snapshot = pg_current_snapshot()::text, "
-        "total = kept.total + delta.difference, "
-        "groups = stored.groups || delta.counts, "
-        f"updated_on = statement_timestamp(), written_by = {XID} "
-        "FROM kept, delta, joined "
-        "WHERE stored.key = %s AND stored.snapshot = kept.snapshot "
-        "AND delta.groups > 0 AND joined.unchanged = %s RETURNING 1"
+        "jsonb_object_agg(changed.name, changed.n)::text AS counts "
+        "FROM changed, kept"
     )
     sql = (
         f"WITH kept AS ({KEPT_ROW}), joined AS ({JOINED}), "
         # Materialised, so that each group is counted once, not once per use.
-        f"changed AS MATERIALIZED ({changed}), delta AS ({delta}), saved AS ({saved}) "
-        "SELECT kept.total + delta.difference, joined.unchanged "
+        f"changed AS MATERIALIZED ({changed}), delta AS ({delta}) "
+        "SELECT kept.total + delta.difference, joined.unchanged, delta.groups, "
+        "delta.counts, kept.snapshot, pg_current_snapshot()::text "
         "FROM kept, delta, joined"
     )
-    params = [
-        key,
-        tables,
-        *group_params,
-        counted.table,
-        *scope_params,
-        key,
-        len(tables),
-    ]
+    params = [key, tables, *group_params, counted.table, *scope_params]
     # Not prepared: a plan made without the filters' values counted a
     # changed course through the name index, seven times slower.
     rows = fetch(alias, sql, params)
     if not rows or rows[0][1] != len(tables):
         return None
-    return int(rows[0][0])
+    total, _unchanged, groups, counts, kept, snapshot = rows[0]
+    if groups:
+        _after_the_snapshot(alias, _save_changed, key, kept, snapshot, total, counts)
+    return int(total)
+
+
+def _save_changed(alias, key, kept, snapshot, total, counts):
+    """Save the changed groups' counts, unless another search saved first."""
+    fetch(
+        alias,
+        f"UPDATE {KEPT} SET snapshot = %s, total = %s, "
+        "groups = groups || %s::jsonb, updated_on = statement_timestamp(), "
+        f"written_by = {XID} WHERE key = %s AND snapshot = %s RETURNING 1",
+        [snapshot, total, counts, key, kept],
+    )
 
 
 def _scope(businesses):

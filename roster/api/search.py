@@ -260,26 +260,39 @@ def search(resource, principal, params):
 
 @contextmanager
 def one_snapshot(alias):
-    """On SQLite, count and read the page in one snapshot of the database.
+    """Count and read the page in one snapshot of the database.
 
     Otherwise a write committed between the two statements would make
-    `TotalItems` disagree with the records. In write-ahead logging a
-    DEFERRED transaction reads one snapshot and takes no lock; the
-    connection's own IMMEDIATE mode, right for writes, would queue every
-    search behind the writers.
-
-    On PostgreSQL the kept counts are brought up to date outside any
-    transaction (see roster.api.partial_counts); an unfiltered search or
-    one by course reads its total and its page's ids in one statement.
+    `TotalItems` disagree with the records. On SQLite, in write-ahead
+    logging, a DEFERRED transaction reads one snapshot and takes no lock;
+    the connection's own IMMEDIATE mode, right for writes, would queue
+    every search behind the writers. On PostgreSQL a REPEATABLE READ
+    transaction reads one snapshot, in which the kept counts are brought
+    up to date too (see roster.api.partial_counts). A read replica holds
+    the page but not the kept counts, so there the two are read apart.
     """
     connection = connections[alias]
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
+    if connection.in_atomic_block or alias != partial_counts.kept_alias():
         yield
-        return
+    elif connection.vendor == "sqlite":
+        with _deferred(connection):
+            yield
+    else:
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            connection.roster_snapshot = True
+            try:
+                yield
+            finally:
+                connection.roster_snapshot = False
+
+
+@contextmanager
+def _deferred(connection):
     mode = connection.transaction_mode
     connection.transaction_mode = "DEFERRED"
     try:
-        with transaction.atomic(using=alias):
+        with transaction.atomic(using=connection.alias):
             connection.transaction_mode = mode
             yield
     finally:

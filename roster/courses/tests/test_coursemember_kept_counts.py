@@ -136,3 +136,29 @@ def test_only_the_most_recently_recounted_searches_are_kept(admin, roll, monkeyp
     assert KeptCount.objects.count() == 2
     assert total(admin, searches[2]) == 2
     assert total(admin, searches[0]) == 3
+
+
+def test_a_row_saved_while_a_search_counts_keeps_both_answers_exact(admin, roll):
+    """A search counts in the snapshot it reads its page in, and saves after
+    its transaction ends, only if the row is still the one it read: another
+    search that saved meanwhile is neither overwritten nor a failure."""
+    assert total(admin) == 3
+    enrol(roll.pottery, roll.ana)
+    other = {}
+
+    def after_the_check(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not other and "FILTER (WHERE pg_visible_in_snapshot" in sql:
+            other["answer"], other["sql"] = in_another_thread(lambda: total(admin))
+        return result
+
+    with connection.execute_wrapper(after_the_check):
+        mine = total(admin)
+
+    assert (mine, other["answer"]) == (4, 4)
+    assert not [s for s in other["sql"] if "GROUP BY" in s]
+    kept = KeptCount.objects.get()
+    assert (kept.total, kept.groups) == (
+        4,
+        {group(roll.python): 3, group(roll.pottery): 1},
+    )
