@@ -54,7 +54,7 @@ def read_query(resource, params):
     Parameter names are matched without regard to case; empty values are
     ignored, as clients send them; unknown names are ignored.
     """
-    values, problems = _single_values(params)
+    values, problems = _single_values(params, _known(resource))
     query = Query(size=min(25, settings.ROSTER_MAX_PAGE_SIZE))
     query.order = resource.orderings["id"]
     readers = {
@@ -92,19 +92,36 @@ def _add(query, found, condition, name, raw):
         query.given.append((name, raw))
 
 
-def _single_values(params):
-    """Fold names to lower case, drop empty values, refuse repeated names."""
-    values, problems, seen = {}, [], set()
+def _known(resource):
+    """Whether a parameter name, in lower case, means something here."""
+
+    def known(name):
+        return (
+            name in ("page", "size", "orderby", "dir")
+            or name in resource.filters
+            or (name[:5] == "from_" and name[5:] in resource.ranges)
+            or (name[:3] == "to_" and name[3:] in resource.ranges)
+        )
+
+    return known
+
+
+def _single_values(params, known):
+    """Fold names to lower case and drop empty values and unknown names;
+    refuse a known name given twice."""
+    values, problems = {}, []
     for given, raws in params.lists():
         name = given.lower()
-        for raw in raws:
-            if name in seen:
+        if not known(name):
+            continue
+        for raw in (raw.strip() for raw in raws):
+            if not raw:
+                continue
+            if name in values:
                 message = f"{given} is given more than once."
                 problems.append(Problem(given, raw, message))
                 continue
-            seen.add(name)
-            if raw.strip():
-                values[name] = (given, raw.strip())
+            values[name] = (given, raw)
     return values, problems
 
 

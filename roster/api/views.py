@@ -103,9 +103,10 @@ def collection(resource):
     """`/api/{area}/{plural}`: search, batch get, create, update."""
 
     def get(request):
-        if request.GET.get("id", "").strip():
+        ids = _id_values(request.GET)
+        if ids:
             principal = _principal(request, resource, "Read")
-            return json_response(_batch(resource, principal, request.GET))
+            return json_response(_batch(resource, principal, ids))
         principal = _principal(request, resource, "List")
         return json_response(search(resource, principal, request.GET))
 
@@ -229,9 +230,23 @@ def _body_id(body):
     return number
 
 
-def _batch(resource, principal, params):
+def _id_values(params):
+    """The `id` parameter's values that are not empty, its name in any case."""
+    return [
+        (name, raw.strip())
+        for name, raws in params.lists()
+        if name.lower() == "id"
+        for raw in raws
+        if raw.strip()
+    ]
+
+
+def _batch(resource, principal, ids):
     """`?id=[1,2,3]`: the records the principal may see, as a bare array."""
-    raw = params.get("id", "").strip()
+    if len(ids) > 1:
+        name, raw = ids[1]
+        raise Invalid([Problem(name, raw, f"{name} is given more than once.")])
+    [(_name, raw)] = ids
     try:
         ids = orjson.loads(raw if raw.startswith("[") else f"[{raw}]")
     except orjson.JSONDecodeError:
@@ -262,6 +277,7 @@ def _done(resource, action, record, principal, record_id=None):
     return json_response(body)
 
 
+@csrf_exempt
 def openapi_document(request):
     """`/api/openapi.json`: the OpenAPI document, readable without credentials."""
     if request.method not in ("GET", "HEAD"):
@@ -269,6 +285,7 @@ def openapi_document(request):
     return HttpResponse(document_json(), content_type="application/json; charset=utf-8")
 
 
+@csrf_exempt
 def docs(request):
     """`/api/docs`: the OpenAPI document rendered as a page to read and try."""
     if request.method not in ("GET", "HEAD"):

@@ -18,7 +18,7 @@ from roster.accounts.roles import ACTIONS, ALL_ROLES
 from roster.api.resources import REGISTRY
 from roster.conftest import Anonymous
 from roster.courses.models import CourseSection
-from roster.testing import enrol, invalid, make_course, make_lesson, make_team
+from roster.testing import SEARCH, enrol, invalid, make_course, make_lesson, make_team
 
 MISSING_ID = 987654321
 DENIED = "Authorization has been denied for this request."
@@ -341,6 +341,27 @@ def test_batch_get_answers_a_bare_array_of_visible_records(spec, clerk, world):
 
     assert response.status_code == 200
     assert [record["Id"] for record in response.json()] == [north]
+
+
+@pytest.mark.parametrize("name", ["id", "ID", "Id"])
+def test_batch_get_reads_id_in_any_case(admin, world, name):
+    members = [world.north.member.id, world.south.member.id]
+
+    response = admin.get(SEARCH, {name: f"[{members[1]},{members[0]}]"})
+
+    assert response.status_code == 200
+    assert [record["Id"] for record in response.json()] == sorted(members)
+
+
+@pytest.mark.parametrize(
+    "params", [{"id": ["[1]", "[2]"]}, {"id": "[1]", "ID": "[2]"}], ids=str
+)
+def test_batch_get_refuses_id_given_twice(admin, world, params):
+    response = admin.get(SEARCH, params)
+
+    name = list(params)[-1]
+    assert response.status_code == 400
+    assert response.json() == invalid((name, "[2]", f"{name} is given more than once."))
 
 
 def mutation(spec, action, record_id, actor):

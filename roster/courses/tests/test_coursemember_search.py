@@ -608,7 +608,7 @@ def test_every_bad_value_is_listed_in_the_order_given(admin, roll):
             "CourseMember_Approved",
             "false",
         ),
-        ({"orderBy": ["Id", ""]}, "orderBy", ""),
+        ({"orderBy": ["Id", "CreatedOn"]}, "orderBy", "CreatedOn"),
     ],
 )
 def test_a_repeated_parameter_is_refused(admin, roll, params, name, value):
@@ -616,6 +616,28 @@ def test_a_repeated_parameter_is_refused(admin, roll, params, name, value):
 
     assert response.status_code == 400
     assert response.json() == invalid((name, value, f"{name} is given more than once."))
+
+
+@pytest.mark.parametrize(
+    ("params", "same_as"),
+    [
+        ({"foo": ["1", "2"]}, {}),
+        ({"_": ["1", "2"], "": ["", "x"]}, {}),
+        ({"orderBy": ["Id", ""]}, {"orderBy": "Id"}),
+        (
+            {"CourseMember_Approved": ["", "true"], "page": ["", "1"]},
+            {"CourseMember_Approved": "true"},
+        ),
+    ],
+    ids=["unknown", "nameless", "empty after", "empty before"],
+)
+def test_repeats_of_unknown_names_and_empty_values_are_ignored(
+    admin, roll, params, same_as
+):
+    response = admin.get(SEARCH, params)
+
+    assert response.status_code == 200
+    assert response.json() == admin.get(SEARCH, same_as).json()
 
 
 def test_the_largest_page_size_is_a_setting(admin, roll, settings):
