@@ -18,7 +18,7 @@ def resource_urls(resource):
 
 urlpatterns = [
     re_path(r"^api/token/?$", token),
-    re_path(r"^api/openapi\.json$", views.openapi_document, name="openapi"),
+    re_path(r"^api/openapi\.json/?$", views.openapi_document, name="openapi"),
     re_path(r"^api/docs/?$", views.docs, name="docs"),
     *(url for resource in REGISTRY.values() for url in resource_urls(resource)),
 ]

@@ -77,8 +77,9 @@ def test_the_document_is_valid_openapi(document):
     assert document["openapi"].startswith("3.")
 
 
-def test_the_document_needs_no_credentials_and_is_built_once():
-    response = Client().get("/api/openapi.json")
+@pytest.mark.parametrize("path", ["/api/openapi.json", "/api/openapi.json/"])
+def test_the_document_needs_no_credentials_and_is_built_once(path):
+    response = Client().get(path)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
@@ -86,8 +87,11 @@ def test_the_document_needs_no_credentials_and_is_built_once():
     assert document_json() is document_json()
 
 
-def test_other_methods_on_the_document_are_refused():
-    response = Client().post("/api/openapi.json")
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+@pytest.mark.parametrize("path", ["/api/openapi.json", "/api/docs", "/api/docs/"])
+def test_other_methods_on_the_document_are_refused(method, path):
+    # As a browser's or curl's request would be: with Django's CSRF check.
+    response = getattr(Client(enforce_csrf_checks=True), method)(path)
 
     assert response.status_code == 405
     assert response["Allow"] == "GET"
