@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import random
 import time
+import unicodedata
 import uuid
 from dataclasses import asdict, dataclass
 
@@ -443,7 +444,7 @@ class _Maker:
                 )
                 kind = 2 if rng.random() < 0.3 else 1
             billing = company or full_name
-            email = f"{first}.{last}.{number}@example.com".lower().replace("'", "")
+            email = f"{_mailbox(first)}.{_mailbox(last)}.{number}@example.com"
             created = self.start - YEAR // 2 + rng.randrange(3 * YEAR)
             self.customer_created[number] = created
             yield (
@@ -759,3 +760,13 @@ class _Maker:
                 )
         self.completion_count = number
         self.progress = []
+
+
+# Letters that are not an ASCII letter with marks.
+_SPELLED = str.maketrans({"ß": "ss", "ø": "o", "ł": "l", "ı": "i", "đ": "d", "æ": "ae"})
+
+
+def _mailbox(name):
+    """A name as the ASCII an email address accepts: `Søren` is `soren`."""
+    plain = unicodedata.normalize("NFKD", name.lower().translate(_SPELLED))
+    return "".join(c for c in plain if c.isascii() and c.isalnum())

@@ -243,6 +243,10 @@ def wrk(base, requests, *, duration, connections, work_dir, progress=None):
         LOADS.add(process)
         try:
             output, _ = process.communicate()
+        except BaseException:
+            # A stop sent to this process alone would leave wrk running.
+            process.kill()
+            raise
         finally:
             LOADS.discard(process)
     if process.returncode:

@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.validators import validate_email
 
 from roster.core.bench import dataset, workloads
 
@@ -54,6 +55,21 @@ def test_a_customer_enrols_once_per_course_of_its_own_business(tables):
     for member in tables["member"]:
         assert member["business_id"] == business[member["course_id"]]
         assert home[member["coworker_id"]] == member["business_id"]
+
+
+def test_every_email_is_one_the_api_accepts(tables):
+    """So that a customer read from the API can be written back as read."""
+    emails = [row["email"] for row in tables["coworker"]]
+
+    for email in emails:
+        validate_email(email)
+    assert len(set(emails)) == len(emails)
+    assert {dataset._mailbox(n) for n in ["Søren", "Strauß", "O'Brien", "Łukasz"]} == {
+        "soren",
+        "strauss",
+        "obrien",
+        "lukasz",
+    }
 
 
 def test_ids_follow_creation_time(tables):
