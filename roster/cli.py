@@ -21,8 +21,23 @@ def main(argv=None):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roster.settings")
 
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
-    execute_from_command_line(["roster", *(argv or ["help"])])
+    try:
+        execute_from_command_line(["roster", *(argv or ["help"])])
+    except DatabaseError as error:
+        # A database that cannot be opened or is not Roster's: one line
+        # naming it, rather than a traceback.
+        sys.exit(f"roster: {_database_name()}: {error}")
+
+
+def _database_name():
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database.get("HOST"):
+        return f"{database['NAME']} on {database['HOST']}"
+    return str(database["NAME"])
 
 
 def _take_option(argv, name):

@@ -4,6 +4,7 @@ Every setting an operator may change comes from an environment variable, so
 that any number of identical server processes can share one configuration.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -141,8 +142,10 @@ DATABASES = {
     )
 }
 if not os.environ.get("DATABASE_URL"):
-    # SQLite makes its file on first use, but not the folder it goes in.
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # SQLite makes its file on first use, but not the folder it goes in. A
+    # folder that cannot be made is left for SQLite to report on first use.
+    with contextlib.suppress(OSError):
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = _database(os.environ["DATABASE_REPLICA_URL"])
     DATABASE_ROUTERS = ["roster.core.routers.ReplicaRouter"]

@@ -77,3 +77,36 @@ def test_a_backup_of_no_roster_database_is_refused(tmp_path, found, message):
     )
     if found is not None:
         assert database.read_bytes() == found
+
+
+@pytest.mark.parametrize(
+    "found, message",
+    [
+        (b"not a database" * 100, "file is not a database"),
+        (None, "unable to open database file"),
+    ],
+    ids=["another kind of file", "a file where the folder should be"],
+)
+def test_migrate_on_no_database_says_so_in_one_line(tmp_path, found, message):
+    data = tmp_path / "roster-data"
+    if found is None:
+        data.write_bytes(b"")
+        database = data / "roster.sqlite3"
+    else:
+        data.mkdir()
+        database = data / "roster.sqlite3"
+        database.write_bytes(found)
+    environment = {**os.environ, "ROSTER_DATA_DIR": str(data)}
+    environment.pop("DATABASE_URL", None)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "roster.cli", "migrate"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert (done.returncode, done.stderr) == (1, f"roster: {database}: {message}\n")
+    if found is not None:
+        assert database.read_bytes() == found
