@@ -151,6 +151,12 @@ def test_a_size_that_cannot_be_generated_is_refused(size, problems):
 # No database is reached: each is refused before the run starts.
 REFUSED_RUNS = [
     (["--workloads", "W1,w9"], "Unknown workloads: W9; choose from W1, W2, W3"),
+    (["--workloads", " , "], "--workloads names none of W1, W2, W3"),
+    (
+        ["--demo", "--members", "100", "--connections", "4"],
+        "--database-url, --members, --connections: only for a PostgreSQL run, "
+        "not with --demo.",
+    ),
     (["--duration", "0"], "--duration must be at least 1."),
     (["--connections", "0", "--warmup", "-1"], "--warmup must be at least 0."),
     (["--members", "0"], "--members must be at least --courses: each has one."),

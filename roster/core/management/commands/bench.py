@@ -58,7 +58,7 @@ class Command(BaseCommand):
             help="server worker processes",
         )
         parser.add_argument(
-            "--workloads", default="", help="a subset to run, e.g. W1,W3"
+            "--workloads", help="a subset to run, e.g. W1,W3 (default: all)"
         )
         parser.add_argument("--no-sql", action="store_true", help="skip pgbench")
         parser.add_argument(
@@ -122,8 +122,18 @@ class Command(BaseCommand):
         )
         return run.run(options, self.stdout.write)
 
+    def _not_for_the_demo(self, o):
+        parser = self.create_parser("roster", "bench")
+        given = [n for n in NOT_FOR_THE_DEMO if o[n] != parser.get_default(n)]
+        if o["database_url"] != os.environ.get("DATABASE_URL"):
+            given.insert(0, "database_url")
+        if not given:
+            return []
+        names = ", ".join("--" + n.replace("_", "-") for n in given)
+        return [f"{names}: only for a PostgreSQL run, not with --demo."]
+
     def _demo(self, o):
-        _refuse(_timing_problems(o))
+        _refuse(_timing_problems(o) + self._not_for_the_demo(o))
         options = run.Options(
             database_url="",
             size=dataset.Size(),
@@ -158,6 +168,19 @@ def _timing_problems(o):
     ]
 
 
+# What only a PostgreSQL run uses; --demo times one request at a time.
+NOT_FOR_THE_DEMO = (
+    "members",
+    "customers",
+    "courses",
+    "businesses",
+    "connections",
+    "no_sql",
+    "no_mixed",
+    "mixed_duration",
+)
+
+
 def _refuse(problems):
     if problems:
         raise CommandError(" ".join(problems))
@@ -165,7 +188,11 @@ def _refuse(problems):
 
 def _chosen(o):
     """The workloads asked for; an unknown key is refused."""
+    if o["workloads"] is None:
+        return ()
     chosen = tuple(w.strip().upper() for w in o["workloads"].split(",") if w.strip())
+    if not chosen:
+        raise CommandError(f"--workloads names none of {', '.join(workloads.KEYS)}.")
     unknown = [w for w in chosen if w not in workloads.KEYS]
     if unknown:
         raise CommandError(
