@@ -7,6 +7,7 @@ Nexudus envelopes.
 """
 
 import datetime as dt
+import logging
 
 import orjson
 from django.core.exceptions import (
@@ -14,7 +15,7 @@ from django.core.exceptions import (
     RequestDataTooBig,
     SuspiciousOperation,
 )
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -41,6 +42,8 @@ from roster.api.search import search
 from roster.api.writes import check_references, read_ids, read_json, read_values
 from roster.core.errors import RuleBroken
 
+logger = logging.getLogger(__name__)
+
 PAST = {"create": "created", "update": "updated", "delete": "deleted"}
 
 
@@ -60,7 +63,7 @@ def answer(request, run):
     contract's shape, never a 500."""
     try:
         throttling.check(request)
-        return run()
+        return _retrying(run)
     except RequestDataTooBig:
         return TooLarge().response()
     except SuspiciousOperation as error:
@@ -71,6 +74,27 @@ def answer(request, run):
         return Invalid([problem]).response()
     except ApiError as error:
         return error.response()
+
+
+# A serialisation failure or a deadlock: PostgreSQL rolled the transaction
+# back, and running it again is what the client would have to do.
+RETRIED = {"40001", "40P01"}
+ATTEMPTS = 3
+
+
+def _retrying(run):
+    """`run()`, again when PostgreSQL refused its transaction for a conflict
+    with another one; every write is one transaction of a service function,
+    so nothing of a refused attempt remains."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return run()
+        except OperationalError as error:
+            conflict = getattr(error.__cause__, "sqlstate", None) in RETRIED
+            # Inside a transaction of its own caller, nothing was rolled back.
+            if not conflict or connection.in_atomic_block or attempt == ATTEMPTS - 1:
+                raise
+            logger.info("Running a request again after %s", error.__cause__.sqlstate)
 
 
 def endpoint(methods):
@@ -297,14 +321,15 @@ def bad_request(request, exception=None):
     """A request refused before any view read it, such as one whose Host
     header names no host this server answers for: under `/api/` in the
     API's shape, elsewhere as Django's page."""
-    if not request.path.startswith("/api/"):
+    path = request.path.lower().lstrip("/")
+    if path != "api" and not path.startswith("api/"):
         return defaults.bad_request(request, exception)
     if isinstance(exception, DisallowedHost):
         message = "The Host header names no host this server answers for."
         problem = Problem("Host", None, message)
     else:
         problem = Problem("", None, str(exception) or "The request is malformed.")
-    if request.path.rstrip("/") == "/api/token":
+    if path.rstrip("/") == "api/token":
         body = {"error": "invalid_request", "error_description": problem.labelled()}
         return json_response(body, status=400)
     return Invalid([problem]).response()

@@ -93,24 +93,34 @@ def enrol(values, actor):
     `values` holds course_id, coworker_id and optionally approved, blocked
     and system_id. The member belongs to the course's business.
     """
+    for attempt in range(ENROL_ATTEMPTS):
+        try:
+            return _insert_member(values, actor)
+        except IntegrityError:
+            if CourseMember.objects.filter(
+                course_id=values["course_id"], coworker_id=values["coworker_id"]
+            ).exists():
+                message = "CoworkerId is already enrolled in this course."
+                raise RuleBroken("CoworkerId", values["coworker_id"], message) from None
+            # The enrolment the insert met was deleted since: enrol again.
+            if attempt == ENROL_ATTEMPTS - 1:
+                raise
+
+
+ENROL_ATTEMPTS = 3
+
+
+def _insert_member(values, actor):
     course = Course.objects.get(pk=values["course_id"])
     member = CourseMember(business_id=course.business_id)
-    try:
-        with transaction.atomic():
-            save_record(member, values, actor)
-            if member.approved:
-                # Approved from the start: Timed lessons count from the very
-                # moment the enrolment was created.
-                member.approved_on = member.created_on
-                member.save(update_fields=["approved_on"])
-            return member
-    except IntegrityError:
-        if CourseMember.objects.filter(
-            course_id=values["course_id"], coworker_id=values["coworker_id"]
-        ).exists():
-            message = "CoworkerId is already enrolled in this course."
-            raise RuleBroken("CoworkerId", values["coworker_id"], message) from None
-        raise
+    with transaction.atomic():
+        save_record(member, values, actor)
+        if member.approved:
+            # Approved from the start: Timed lessons count from the very
+            # moment the enrolment was created.
+            member.approved_on = member.created_on
+            member.save(update_fields=["approved_on"])
+        return member
 
 
 # Visibilities whose sign-ups are approved at once; the others wait for an

@@ -2,15 +2,17 @@
 
 from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, OperationalError, connection
 from django.test import Client, RequestFactory
 
 from roster.accounts.services import save_administrator
 from roster.api.views import server_error
 from roster.conftest import PASSWORD, Api, post_form
 from roster.courses import services
-from roster.courses.models import UnlockType
+from roster.courses.models import CourseMember, UnlockType
 from roster.portal.tests.conftest import customer_login
 from roster.testing import SEARCH, TOKEN, basic, invalid, make_lesson
 
@@ -176,6 +178,8 @@ HOST_REFUSED = "The Host header names no host this server answers for."
         ("get", "/api/content/coursesections/commands"),
         ("post", "/api/content/coursemembers/runcommand"),
         ("delete", f"{COURSES}/1"),
+        ("get", "/api"),
+        ("get", "/API/content/courses"),
     ],
 )
 @pytest.mark.parametrize("host", ["'~", "evil.example", "a b"])
@@ -209,3 +213,66 @@ def test_a_foreign_host_header_gets_django_s_page_outside_the_api(db):
     assert response.status_code == 400
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert b"<h1>Bad Request (400)</h1>" in response.content
+
+
+class _FailingOnce:
+    """Make the first statement that starts with `start` fail as `error`,
+    as the database would in a race with another transaction."""
+
+    def __init__(self, start, error):
+        self.start, self.error, self.failed = start, error, False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.failed and sql.startswith(self.start):
+            self.failed = True
+            raise self.error
+        return execute(sql, params, many, context)
+
+
+def _conflict(cause):
+    """Django's OperationalError for psycopg's `cause`, as Django raises it."""
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "cause",
+    [
+        psycopg.errors.DeadlockDetected("deadlock detected"),
+        psycopg.errors.SerializationFailure("could not serialize access"),
+    ],
+    ids=["deadlock", "serialisation failure"],
+)
+def test_a_command_refused_for_a_conflict_is_run_again(admin, world, cause):
+    member = world.north.member
+    failing = _FailingOnce('UPDATE "courses_coursemember"', _conflict(cause))
+    body = {"Key": "BLOCK", "Ids": [member.id], "Parameters": []}
+
+    with connection.execute_wrapper(failing):
+        response = admin.post(f"{SEARCH}/runcommand", body)
+
+    assert failing.failed
+    assert response.status_code == 200
+    assert response.json()["Message"] == "The command was run correctly."
+    member.refresh_from_db()
+    assert member.blocked
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_enrolment_whose_duplicate_was_deleted_meanwhile_is_made(admin, world):
+    """The insert met an enrolment that is gone by the time it is looked
+    for: there is nothing to refuse, so the customer is enrolled."""
+    site = world.north
+    failing = _FailingOnce(
+        'INSERT INTO "courses_coursemember"', IntegrityError("UNIQUE constraint")
+    )
+    body = {"CourseId": site.course.id, "CoworkerId": site.spare.id}
+
+    with connection.execute_wrapper(failing):
+        response = admin.post(SEARCH, body)
+
+    assert failing.failed
+    assert response.status_code == 200, response.content
+    assert CourseMember.objects.filter(coworker=site.spare).count() == 1
