@@ -86,6 +86,8 @@ def _retrying(run):
     """`run()`, again when PostgreSQL refused its transaction for a conflict
     with another one; every write is one transaction of a service function,
     so nothing of a refused attempt remains."""
+    # TODO: the Admin Panel and the portal call the services without this;
+    # move it into the services' transactions once either meets a conflict.
     for attempt in range(ATTEMPTS):
         try:
             return run()
