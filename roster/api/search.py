@@ -13,6 +13,7 @@ the order, and only then joins the related columns of those few records,
 so a deep page skips index entries rather than joined rows.
 """
 
+import functools
 import logging
 import math
 import re
@@ -54,34 +55,40 @@ def read_query(resource, params):
     Parameter names are matched without regard to case; empty values are
     ignored, as clients send them; unknown names are ignored.
     """
-    values, problems = _single_values(params, _known(resource))
     query = Query(size=min(25, settings.ROSTER_MAX_PAGE_SIZE))
     query.order = resource.orderings["id"]
-    readers = {
-        "page": _read_page,
-        "size": _read_size,
-        "orderby": _read_order,
-        "dir": _read_direction,
-    }
-    for name, (given, raw) in values.items():
+    values, problems = _single_values(params, resource)
+    for given, raw, read in values.values():
         try:
-            if name in readers:
-                readers[name](query, resource, raw)
-            elif name in resource.filters:
-                found = resource.filters[name]
-                _add(query, found, found.condition(raw), name, raw)
-                query.equal.append((found, raw))
-            elif name[:5] == "from_" and name[5:] in resource.ranges:
-                found = resource.ranges[name[5:]]
-                _add(query, found, found.bounds(raw, "from"), name, raw)
-            elif name[:3] == "to_" and name[3:] in resource.ranges:
-                found = resource.ranges[name[3:]]
-                _add(query, found, found.bounds(raw, "to"), name, raw)
+            read(query, resource, raw)
         except BadValue as error:
             problems.append(Problem(given, raw, f"{given} {error}"))
     if problems:
         raise Invalid(problems)
     return query
+
+
+def _reader(resource, name):
+    """What reads the parameter `name` (in lower case), or None if unknown."""
+    if name in READERS:
+        return READERS[name]
+    if name in resource.filters:
+        return functools.partial(_read_filter, resource.filters[name], name)
+    for end in ("from", "to"):
+        start = end + "_"
+        if name.startswith(start) and name[len(start) :] in resource.ranges:
+            found = resource.ranges[name[len(start) :]]
+            return functools.partial(_read_range, found, end, name)
+    return None
+
+
+def _read_filter(found, name, query, resource, raw):
+    _add(query, found, found.condition(raw), name, raw)
+    query.equal.append((found, raw))
+
+
+def _read_range(found, end, name, query, resource, raw):
+    _add(query, found, found.bounds(raw, end), name, raw)
 
 
 def _add(query, found, condition, name, raw):
@@ -92,37 +99,27 @@ def _add(query, found, condition, name, raw):
         query.given.append((name, raw))
 
 
-def _known(resource):
-    """Whether a parameter name, in lower case, means something here."""
-
-    def known(name):
-        return (
-            name in ("page", "size", "orderby", "dir")
-            or name in resource.filters
-            or (name[:5] == "from_" and name[5:] in resource.ranges)
-            or (name[:3] == "to_" and name[3:] in resource.ranges)
-        )
-
-    return known
-
-
-def _single_values(params, known):
-    """Fold names to lower case and drop empty values and unknown names;
-    refuse a known name given twice."""
+def _single_values(params, resource):
+    """The known parameters by lower-case name, as (given, value, reader),
+    without empty values; a known name given twice is a problem."""
     values, problems = {}, []
     for given, raws in params.lists():
         name = given.lower()
-        if not known(name):
+        read = _reader(resource, name)
+        if read is None:
             continue
         for raw in (raw.strip() for raw in raws):
             if not raw:
                 continue
             if name in values:
-                message = f"{given} is given more than once."
-                problems.append(Problem(given, raw, message))
+                problems.append(given_twice(given, raw))
                 continue
-            values[name] = (given, raw)
+            values[name] = (given, raw, read)
     return values, problems
+
+
+def given_twice(given, raw):
+    return Problem(given, raw, f"{given} is given more than once.")
 
 
 def _whole_number(raw, low, high, what):
@@ -154,6 +151,15 @@ def _read_direction(query, resource, raw):
         query.direction = DIRECTIONS[raw]
     except KeyError:
         raise BadValue("must be 1 (ascending), -1 (descending) or 0.") from None
+
+
+# The paging and order parameters, by lower-case name.
+READERS = {
+    "page": _read_page,
+    "size": _read_size,
+    "orderby": _read_order,
+    "dir": _read_direction,
+}
 
 
 def ordering(resource, query):

@@ -38,7 +38,7 @@ from roster.api.errors import (
 )
 from roster.api.fields import record_id, whole_number
 from roster.api.openapi import document_json
-from roster.api.search import search
+from roster.api.search import given_twice, search
 from roster.api.writes import check_references, read_ids, read_json, read_values
 from roster.core.errors import RuleBroken
 
@@ -270,8 +270,7 @@ def _id_values(params):
 def _batch(resource, principal, ids):
     """`?id=[1,2,3]`: the records the principal may see, as a bare array."""
     if len(ids) > 1:
-        name, raw = ids[1]
-        raise Invalid([Problem(name, raw, f"{name} is given more than once.")])
+        raise Invalid([given_twice(*ids[1])])
     [(_name, raw)] = ids
     try:
         ids = orjson.loads(raw if raw.startswith("[") else f"[{raw}]")
