@@ -301,8 +301,9 @@ def one_snapshot(alias):
         with _deferred(connection):
             yield
     else:
-        with transaction.atomic(using=alias), connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with transaction.atomic(using=alias):
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             connection.roster_snapshot = True
             try:
                 yield
