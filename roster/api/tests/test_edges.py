@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory
 from roster.accounts.services import save_administrator
 from roster.api.views import server_error
 from roster.conftest import PASSWORD, Api, post_form
+from roster.core.models import Change
 from roster.courses import services
 from roster.courses.models import CourseMember, UnlockType
 from roster.portal.tests.conftest import customer_login
@@ -255,9 +256,17 @@ def test_a_command_refused_for_a_conflict_is_run_again(admin, world, cause):
 
     assert failing.failed
     assert response.status_code == 200
-    assert response.json()["Message"] == "The command was run correctly."
+    body = response.json()
+    assert (body["Message"], body["Value"], body["WasSuccessful"]) == (
+        "The command was run correctly.",
+        [member.id],
+        True,
+    )
     member.refresh_from_db()
     assert member.blocked
+    # The refused attempt left nothing behind: one change, recorded once.
+    changes = Change.objects.filter(entity="CourseMember", action="update")
+    assert changes.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -275,4 +284,10 @@ def test_an_enrolment_whose_duplicate_was_deleted_meanwhile_is_made(admin, world
 
     assert failing.failed
     assert response.status_code == 200, response.content
-    assert CourseMember.objects.filter(coworker=site.spare).count() == 1
+    [made] = CourseMember.objects.filter(coworker=site.spare)
+    body = response.json()
+    assert (body["Message"], body["Value"], body["WasSuccessful"]) == (
+        "CourseMember was successfully created.",
+        {"Id": made.id},
+        True,
+    )
